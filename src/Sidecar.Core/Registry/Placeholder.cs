@@ -1,0 +1,6 @@
+namespace Sidecar.Registry;
+
+internal static class Placeholder
+{
+    public const int Value = 1;
+}
