@@ -1,0 +1,10 @@
+namespace Sidecar.Replication;
+
+/// <summary>Keeps nothing: the replica lives in memory only.</summary>
+public sealed class NullReplicaStore : IReplicaStore
+{
+    public static NullReplicaStore Instance { get; } = new();
+
+    public ValueTask CommitAsync(IReadOnlyList<RecordChange> changes, bool durable, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
+}

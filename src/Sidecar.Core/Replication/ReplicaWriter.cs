@@ -1,0 +1,87 @@
+namespace Sidecar.Replication;
+
+/// <summary>
+/// What an operation of the writer loop may do. Reads see every write made so far, including the operation's own.
+/// Only valid during the operation, on the writer loop.
+/// </summary>
+public sealed class ReplicaWriter
+{
+    private readonly Replica _replica;
+    private readonly ReplicaState _state;
+    private readonly List<RecordChange> _changes;
+
+    internal ReplicaWriter(Replica replica, ReplicaState state, List<RecordChange> changes)
+    {
+        _replica = replica;
+        _state = state;
+        _changes = changes;
+    }
+
+    /// <summary>The source this agent writes as: <c>agent:&lt;node&gt;</c>.</summary>
+    public string LocalSource => _replica.LocalSource;
+
+    public DateTimeOffset Now => _replica.TimeProvider.GetUtcNow();
+
+    /// <summary>The registry including every write made so far in this batch.</summary>
+    public RegistrySnapshot Snapshot => _state.Publish();
+
+    /// <summary>True when the batch holds local writes (which are persisted before acknowledgement).</summary>
+    internal bool HasLocalWrites { get; private set; }
+
+    public Record? Get(in RecordKey key) => _state.Get(key);
+
+    /// <summary>Writes a value as the local source, stamped with a new version.</summary>
+    public void Put(RecordKey key, object value) => Write(key, value);
+
+    /// <summary>Deletes a record of the local source (writes a tombstone). No-op if it is absent or deleted.</summary>
+    public void Delete(RecordKey key)
+    {
+        if (_state.Get(key) is { IsTombstone: false })
+        {
+            Write(key, null);
+        }
+
+        _replica.Leases.Remove(key);
+    }
+
+    /// <summary>Merges a record written elsewhere (a peer or an upstream); it wins only with a higher version.</summary>
+    public bool Merge(Record record)
+    {
+        _replica.Clock.Observe(record.Version.Clock);
+        if (_state.Apply(record) is { } change)
+        {
+            _changes.Add(change);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Starts or restarts the lease of a local instance.</summary>
+    public void SetLease(RecordKey instance, TimeSpan ttl) => _replica.Leases[instance] = new Lease(ttl, Now + ttl);
+
+    /// <summary>Renews a local instance's lease for its full TTL.</summary>
+    /// <returns>False when the instance has no lease here (unknown, expired, or not owned by this agent).</returns>
+    public bool Renew(RecordKey instance)
+    {
+        if (!_replica.Leases.TryGetValue(instance, out var lease))
+        {
+            return false;
+        }
+
+        _replica.Leases[instance] = lease with { ExpiresAt = Now + lease.Ttl };
+        return true;
+    }
+
+    public Lease? LeaseOf(RecordKey instance) => _replica.Leases.TryGetValue(instance, out var lease) ? lease : null;
+
+    private void Write(RecordKey key, object? value)
+    {
+        var record = new Record(key, new RecordVersion(_replica.Clock.Next(), _replica.NodeName), value);
+        if (_state.Apply(record) is { } change)
+        {
+            _changes.Add(change);
+            HasLocalWrites |= key.Source == _replica.LocalSource;
+        }
+    }
+}
