@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Sidecar.Registry;
 
 namespace Sidecar.Contracts;
@@ -59,7 +60,7 @@ public sealed record BatchFindRequest
     public List<BatchFindInstanceItem>? Instances { get; init; }
 }
 
-public sealed record BatchFindUpdated(int Index, string Rev, IReadOnlyList<MicroServiceInstance>? Instances);
+public sealed record BatchFindUpdated([property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int Index, string Rev, IReadOnlyList<MicroServiceInstance>? Instances);
 
 public sealed record BatchFindFailed(IReadOnlyList<int> Indexes, ScError Error);
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Sidecar.Contracts;
 using Sidecar.Registry;
@@ -12,10 +11,6 @@ namespace Sidecar.Replication;
 /// </summary>
 internal sealed class ReplicaState(SourcePreference preference)
 {
-    private static readonly byte[] s_emptyBody = "{}"u8.ToArray();
-    private static readonly byte[] s_instancesPrefix = "{\"instances\":["u8.ToArray();
-    private static readonly byte[] s_instancesSuffix = "]}"u8.ToArray();
-
     private readonly SourcePreference _preference = preference;
     private readonly Dictionary<RecordKey, Record> _records = [];
     private readonly Dictionary<ServiceRef, HashSet<RecordKey>> _byService = [];
@@ -347,28 +342,7 @@ internal sealed class ReplicaState(SourcePreference preference)
         return builder.ToImmutable();
     }
 
-    private static byte[] InstancesBody(IEnumerable<InstanceView> instances)
-    {
-        using var buffer = new MemoryStream();
-        var first = true;
-        foreach (var instance in instances)
-        {
-            buffer.Write(first ? s_instancesPrefix : ","u8);
-            buffer.Write(instance.Json);
-            first = false;
-        }
+    private static byte[] InstancesBody(IEnumerable<InstanceView> instances) => Registry.InstanceJson.Body(instances);
 
-        if (first)
-        {
-            return s_emptyBody;
-        }
-
-        buffer.Write(s_instancesSuffix);
-        return buffer.ToArray();
-    }
-
-    // SHA-1 as Service-Center uses for revisions: an opaque change marker, not a security boundary.
-#pragma warning disable CA5350
-    private static string RevisionOf(byte[] body) => Convert.ToHexStringLower(SHA1.HashData(body));
-#pragma warning restore CA5350
+    private static string RevisionOf(byte[] body) => Registry.Discovery.RevisionOf(body);
 }

@@ -1,0 +1,131 @@
+using System.Globalization;
+using Sidecar.Agent.Hosting;
+using Sidecar.Contracts;
+using Sidecar.Registry;
+using Sidecar.Replication;
+using Sidecar.Validation;
+using static Sidecar.Agent.Api.ScHttp;
+
+namespace Sidecar.Agent.Api;
+
+/// <summary>The agent's own API under <c>/v1</c>: health, readiness and the compact blocking-query lookup.</summary>
+internal static class AgentEndpoints
+{
+    public const string IndexHeader = "X-Sidecar-Index";
+
+    /// <summary>Longest a blocking query may wait (Consul's cap is 10 minutes too).</summary>
+    private static readonly TimeSpan s_maxWait = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan s_defaultWait = TimeSpan.FromMinutes(5);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapGet("/health", (HttpContext context) => WriteText(context, StatusCodes.Status200OK, "alive"));
+        v1.MapGet("/health/ready", (HttpContext context, Readiness readiness) => readiness.IsReady
+            ? WriteText(context, StatusCodes.Status200OK, "ready")
+            : WriteText(context, StatusCodes.Status503ServiceUnavailable, "not ready: " + readiness.Reason));
+        v1.MapGet("/services/{serviceName}/instances", Instances);
+    }
+
+    private static Task WriteText(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Compact lookup. With <c>index</c>, blocks until the answer's index differs from it or <c>wait</c> passes
+    /// (Consul-style blocking query); <c>X-Sidecar-Index</c> carries the index to send next time.
+    /// </summary>
+    private static async Task Instances(HttpContext context, Replica replica)
+    {
+        var serviceName = Route(context, "serviceName");
+        var appId = Query(context, "appId") ?? "default";
+        var env = Query(context, "env") ?? "";
+        var error = FindValidator.Validate(appId, serviceName, env, null, null)
+            ?? ParseIndex(Query(context, "index"), out var index)
+            ?? ParseWait(Query(context, "wait"), out var wait);
+        if (error is not null)
+        {
+            await WriteErrorAsync(context, error);
+            return;
+        }
+
+        var tenant = TenantOf(context);
+        var key = new NameKey(tenant.Domain, tenant.Project, env, appId, serviceName!);
+        var answer = replica.Snapshot.Find(key);
+        if (index is { } known && (answer?.Index ?? 0) == known)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(wait);
+            try
+            {
+                while ((answer?.Index ?? 0) == known)
+                {
+                    await replica.WaitForChangeAsync(replica.Snapshot.Index, timeout.Token);
+                    answer = replica.Snapshot.Find(key);
+                }
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                // wait elapsed: answer what we have.
+            }
+        }
+
+        var cluster = Query(context, "cluster");
+        var zone = Query(context, "zone");
+        var instances = (answer?.Services ?? [])
+            .SelectMany(s => s.Instances)
+            .Select(i => i.Instance)
+            .Where(i => (cluster is null || ClusterOf(i) == cluster) && (zone is null || i.DataCenterInfo?.AvailableZone == zone))
+            .Select(i => new SidecarInstance(i.InstanceId!, i.ServiceId!, i.Version, i.Status, i.HostName, i.Endpoints, ClusterOf(i), i.DataCenterInfo?.AvailableZone, i.Properties))
+            .ToList();
+        var answerIndex = answer?.Index ?? 0;
+        context.Response.Headers[IndexHeader] = answerIndex.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers[AgeHeader] = "0";
+        await WriteJsonAsync(context, new SidecarInstancesResponse(serviceName!, appId, env, answerIndex, instances), SidecarJsonContext.Default.SidecarInstancesResponse);
+    }
+
+    /// <summary>The cluster an instance came from: its <c>cluster</c> property, set by upstream sources; local otherwise.</summary>
+    private static string? ClusterOf(MicroServiceInstance instance) => instance.Properties?.GetValueOrDefault("cluster");
+
+    private static ScError? ParseIndex(string? text, out long? index)
+    {
+        index = null;
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            return ScError.InvalidParams($"index '{text}' is not a non-negative integer");
+        }
+
+        index = value;
+        return null;
+    }
+
+    /// <summary>Parses <c>wait</c> as Consul does: <c>10s</c>, <c>5m</c>, <c>250ms</c>, or plain seconds.</summary>
+    private static ScError? ParseWait(string? text, out TimeSpan wait)
+    {
+        wait = s_defaultWait;
+        if (text is null)
+        {
+            return null;
+        }
+
+        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1.0)
+            : text.EndsWith('m') ? (text[..^1], 60.0)
+            : (text, 1.0);
+        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            return ScError.InvalidParams($"wait '{text}' is not a duration such as 10s, 5m or 250ms");
+        }
+
+        wait = TimeSpan.FromSeconds(Math.Min(value * unit, s_maxWait.TotalSeconds));
+        return null;
+    }
+}

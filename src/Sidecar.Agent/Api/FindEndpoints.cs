@@ -1,0 +1,190 @@
+using Sidecar.Contracts;
+using Sidecar.Registry;
+using Sidecar.Replication;
+using Sidecar.Validation;
+using Sidecar.Versioning;
+using static Sidecar.Agent.Api.ScHttp;
+
+namespace Sidecar.Agent.Api;
+
+/// <summary>Discovery: find (I4) and batch find (I5). The find path is the agent's hot path.</summary>
+internal static class FindEndpoints
+{
+    public static void Map(RouteGroupBuilder registry)
+    {
+        registry.MapGet("/instances", Find);
+        registry.MapPost("/instances/action", BatchFind);
+    }
+
+    private static async Task Find(HttpContext context, Replica replica, LocalRegistry registry)
+    {
+        var (appId, serviceName, env, tags) = (Query(context, "appId"), Query(context, "serviceName"), Query(context, "env"), Query(context, "tags"));
+        var consumerId = context.Request.Headers["X-ConsumerId"].ToString();
+        var error = FindValidator.Validate(appId, serviceName, env, tags, consumerId);
+        if (error is null && !VersionRule.TryParse(Query(context, "version"), out var rule))
+        {
+            error = ScError.InvalidParams($"invalid version rule '{Query(context, "version")}'");
+        }
+
+        if (error is not null)
+        {
+            await WriteErrorAsync(context, error);
+            return;
+        }
+
+        var snapshot = replica.Snapshot;
+        var tagList = tags?.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var found = Discovery.Find(snapshot, TenantOf(context), consumerId, env, appId!, serviceName!, rule, tagList);
+        if (!found.Ok)
+        {
+            await WriteErrorAsync(context, found.Error!);
+            return;
+        }
+
+        var result = found.Value;
+        if (result.NewDependency is { } consumer)
+        {
+            await registry.RecordDependencyAsync(consumer, result.Provider, context.RequestAborted);
+        }
+
+        await InstanceEndpoints.WriteDiscoveryAsync(context, result.Body, result.Revision);
+    }
+
+    private static async Task BatchFind(HttpContext context, Replica replica, LocalRegistry registry)
+    {
+        if (Query(context, "type") != "query")
+        {
+            await WriteErrorAsync(context, ScError.InvalidParams("Invalid action: " + Query(context, "type")));
+            return;
+        }
+
+        var body = await ReadJsonAsync(context, MaxBody, SidecarJsonContext.Default.BatchFindRequest);
+        var error = body.Error
+            ?? (body.Value!.Services is not { Count: > 0 } && body.Value.Instances is not { Count: > 0 }
+                ? ScError.InvalidParams("services and instances are both empty")
+                : null);
+        if (error is not null)
+        {
+            await WriteErrorAsync(context, error);
+            return;
+        }
+
+        var snapshot = replica.Snapshot;
+        var tenant = TenantOf(context);
+        var consumerId = context.Request.Headers["X-ConsumerId"].ToString();
+        var services = body.Value!.Services is { Count: > 0 } serviceItems
+            ? await FindServicesAsync(context, registry, snapshot, tenant, consumerId, serviceItems)
+            : null;
+        var instances = body.Value.Instances is { Count: > 0 } instanceItems
+            ? FindInstances(snapshot, tenant, consumerId, instanceItems)
+            : null;
+        context.Response.Headers[AgeHeader] = "0";
+        await WriteJsonAsync(context, new BatchFindResponse(services, instances), SidecarJsonContext.Default.BatchFindResponse);
+    }
+
+    private static async Task<BatchFindResult> FindServicesAsync(
+        HttpContext context, LocalRegistry registry, RegistrySnapshot snapshot, Tenant tenant, string consumerId, List<BatchFindServiceItem> items)
+    {
+        var collector = new BatchCollector();
+        for (var index = 0; index < items.Count; index++)
+        {
+            var key = items[index].Service;
+            var error = key is null
+                ? ScError.InvalidParams("field 'FindService.Service' is required")
+                : FindValidator.Validate(key.AppId, key.ServiceName, key.Environment, null, consumerId);
+            VersionRule rule = default;
+            if (error is null && !VersionRule.TryParse(key!.Version, out rule))
+            {
+                error = ScError.InvalidParams($"invalid version rule '{key.Version}'");
+            }
+
+            if (error is not null)
+            {
+                collector.Fail(index, error);
+                continue;
+            }
+
+            var found = Discovery.Find(snapshot, tenant, consumerId, key!.Environment, key.AppId!, key.ServiceName!, rule, null);
+            if (!found.Ok)
+            {
+                collector.Fail(index, found.Error!);
+                continue;
+            }
+
+            if (found.Value.NewDependency is { } consumer)
+            {
+                await registry.RecordDependencyAsync(consumer, found.Value.Provider, context.RequestAborted);
+            }
+
+            collector.Add(index, items[index].Rev, found.Value.Revision, () => found.Value.Services.SelectMany(s => s.Instances).Select(i => i.Instance).ToList());
+        }
+
+        return collector.Result();
+    }
+
+    private static BatchFindResult FindInstances(RegistrySnapshot snapshot, Tenant tenant, string consumerId, List<BatchFindInstanceItem> items)
+    {
+        var collector = new BatchCollector();
+        for (var index = 0; index < items.Count; index++)
+        {
+            var key = items[index].Instance;
+            var error = key is null
+                ? ScError.InvalidParams("field 'FindInstance.Instance' is required")
+                : IdValidator.ValidateServiceId(key.ServiceId) ?? IdValidator.ValidateInstanceId(key.InstanceId);
+            if (error is not null)
+            {
+                collector.Fail(index, error);
+                continue;
+            }
+
+            var consumer = consumerId.Length > 0 ? snapshot.Service(tenant.Domain, tenant.Project, consumerId) : null;
+            var provider = snapshot.Service(tenant.Domain, tenant.Project, key!.ServiceId!);
+            if (consumerId.Length > 0 && consumer is null)
+            {
+                collector.Fail(index, ScError.Of(ErrorCode.ServiceNotExists, $"Consumer[{consumerId}] does not exist."));
+            }
+            else if (provider is null || !Discovery.Accessible(consumer, provider) || !provider.InstancesById.TryGetValue(key.InstanceId!, out var instance))
+            {
+                collector.Fail(index, ScError.Of(ErrorCode.InstanceNotExists, $"Instance[{key.ServiceId}/{key.InstanceId}] does not exist."));
+            }
+            else
+            {
+                collector.Add(index, items[index].Rev, Discovery.RevisionOf(instance.Json), () => [instance.Instance]);
+            }
+        }
+
+        return collector.Result();
+    }
+
+    /// <summary>Sorts batch items into updated, not-modified and failed (failures grouped by error).</summary>
+    private sealed class BatchCollector
+    {
+        private readonly List<BatchFindUpdated> _updated = [];
+        private readonly List<int> _notModified = [];
+        private readonly List<(int Index, ScError Error)> _failed = [];
+
+        public void Add(int index, string? clientRev, string revision, Func<IReadOnlyList<Registry.MicroServiceInstance>> instances)
+        {
+            if (clientRev == revision)
+            {
+                _notModified.Add(index);
+            }
+            else
+            {
+                var list = instances();
+                _updated.Add(new BatchFindUpdated(index, revision, list.Count > 0 ? list : null));
+            }
+        }
+
+        public void Fail(int index, ScError error) => _failed.Add((index, error));
+
+        public BatchFindResult Result() => new()
+        {
+            Updated = _updated.Count > 0 ? _updated : null,
+            NotModified = _notModified.Count > 0 ? _notModified : null,
+            Failed = _failed.Count > 0
+                ? _failed.GroupBy(f => f.Error).Select(g => new BatchFindFailed(g.Select(f => f.Index).ToList(), g.Key)).ToList()
+                : null,
+        };
+    }
+}

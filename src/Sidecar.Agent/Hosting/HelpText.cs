@@ -1,0 +1,21 @@
+namespace Sidecar.Agent.Hosting;
+
+/// <summary>What <c>sidecar --help</c> prints.</summary>
+internal static class HelpText
+{
+    public const string Text = """
+        sidecar: per-pod service discovery agent speaking the Service-Center v4 API.
+
+        Commands:
+          sidecar agent     [--listen 127.0.0.1:30100] [--data-dir ./sidecar-data]
+                            [--cluster-name default] [--node-name <hostname>]
+          sidecar injector  [--listen 0.0.0.0:8443] [--tls-cert <pem> --tls-key <pem>]
+          sidecar inject    -f <pod-or-workload.yaml> [-o out.yaml]
+
+        Not yet implemented (refused with an error): --gossip-bind, --gossip-advertise, --join, --gossip-key,
+        --gossip-key-file, --clusters, --aggregate, --registry-upstream.
+
+        Every agent flag can also be set as SIDECAR_<FLAG> (e.g. SIDECAR_DATA_DIR) or as Sidecar:<flag> in
+        appsettings.json; the command line wins, then the environment, then the file.
+        """;
+}
