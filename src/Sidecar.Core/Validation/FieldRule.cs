@@ -45,7 +45,7 @@ internal sealed class FieldRule
     }
 
     public ScError? Check(long value) =>
-        value < _min || value > _max ? Fail(value.ToString(CultureInfo.InvariantCulture)) : null;
+        value < _min || (_max != 0 && value > _max) ? Fail(value.ToString(CultureInfo.InvariantCulture)) : null;
 
     public ScError? CheckEach(IReadOnlyCollection<string?>? values)
     {
