@@ -43,9 +43,9 @@ internal static class AgentEndpoints
         var serviceName = Route(context, "serviceName");
         var appId = Query(context, "appId") ?? "default";
         var env = Query(context, "env") ?? "";
-        var error = FindValidator.Validate(appId, serviceName, env, null, null)
-            ?? ParseIndex(Query(context, "index"), out var index)
-            ?? ParseWait(Query(context, "wait"), out var wait);
+        var indexError = ParseIndex(Query(context, "index"), out var index);
+        var waitError = ParseWait(Query(context, "wait"), out var wait);
+        var error = FindValidator.Validate(appId, serviceName, env, null, null) ?? indexError ?? waitError;
         if (error is not null)
         {
             await WriteErrorAsync(context, error);

@@ -21,7 +21,7 @@ internal static class FindEndpoints
         var (appId, serviceName, env, tags) = (Query(context, "appId"), Query(context, "serviceName"), Query(context, "env"), Query(context, "tags"));
         var consumerId = context.Request.Headers["X-ConsumerId"].ToString();
         var error = FindValidator.Validate(appId, serviceName, env, tags, consumerId);
-        if (error is null && !VersionRule.TryParse(Query(context, "version"), out var rule))
+        if (!VersionRule.TryParse(Query(context, "version"), out var rule) && error is null)
         {
             error = ScError.InvalidParams($"invalid version rule '{Query(context, "version")}'");
         }

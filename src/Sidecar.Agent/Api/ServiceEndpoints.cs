@@ -38,7 +38,7 @@ internal static class ServiceEndpoints
         }
 
         var (appId, name, version, env) = (Query(context, "appId"), Query(context, "serviceName"), Query(context, "version"), Query(context, "env"));
-        if (FindValidator.ValidateExistence(appId, name, env, version) is { } invalid)
+        if (FindValidator.ValidateExistence(appId, name, version, env) is { } invalid)
         {
             await WriteErrorAsync(context, invalid);
             return;
@@ -52,7 +52,7 @@ internal static class ServiceEndpoints
             return;
         }
 
-        ServiceVersion.TryParse(version, out var wanted);
+        var wanted = ServiceVersion.Parse(version!);
         var match = answer.Services.FirstOrDefault(s => ServiceVersion.TryParse(s.Service.Version, out var v) && v.Equals(wanted));
         if (match is null)
         {
@@ -133,15 +133,15 @@ internal static class ServiceEndpoints
     private static async Task Delete(HttpContext context, LocalRegistry registry)
     {
         var serviceId = Route(context, "serviceId");
-        var force = IdValidator.ParseBool(Query(context, "force"));
-        if ((IdValidator.ValidateServiceId(serviceId) ?? force.Error) is { } invalid)
+        var forceError = IdValidator.ParseBool(Query(context, "force"), out var force);
+        if ((IdValidator.ValidateServiceId(serviceId) ?? forceError) is { } invalid)
         {
             await WriteErrorAsync(context, invalid);
             return;
         }
 
         var tenant = TenantOf(context);
-        var result = await registry.DeleteServiceAsync(new ServiceRef(tenant.Domain, tenant.Project, serviceId!), force.Value, context.RequestAborted);
+        var result = await registry.DeleteServiceAsync(new ServiceRef(tenant.Domain, tenant.Project, serviceId!), force, context.RequestAborted);
         await WriteResultAsync(context, result);
     }
 

@@ -19,6 +19,8 @@ internal static class AgentHost
             // Bodies are capped per endpoint (ScHttp); this only stops a client from streaming without end.
             kestrel.Limits.MaxRequestBodySize = 4 * ScHttp.MaxBody;
         });
+        // Per-request framework logs cost more than a lookup; keep warnings and above.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var services = builder.Services;
         services.AddSingleton(options);
         configureServices?.Invoke(services);

@@ -43,7 +43,7 @@ public static class Discovery
         if (!rule.IsAll)
         {
             filtered = [.. rule.Select(filtered, s => s.Service.Version ?? "")];
-            if (filtered.IsEmpty && rule.IsExact)
+            if (filtered.IsEmpty && rule.Kind == VersionRuleKind.Exact)
             {
                 return ScError.Of(ErrorCode.ServiceNotExists, $"Provider[{appId}/{serviceName}/{rule}] does not exist.");
             }
@@ -88,6 +88,6 @@ public static class Discovery
 
     // SHA-1 as Service-Center uses for revisions: an opaque change marker, not a security boundary.
 #pragma warning disable CA5350
-    internal static string RevisionOf(byte[] body) => Convert.ToHexStringLower(SHA1.HashData(body));
+    public static string RevisionOf(byte[] body) => Convert.ToHexStringLower(SHA1.HashData(body));
 #pragma warning restore CA5350
 }

@@ -12,13 +12,15 @@ public sealed partial class LocalRegistry
     /// </summary>
     public Task<Result<string>> RegisterInstanceAsync(ServiceRef service, MicroServiceInstance instance, CancellationToken cancellationToken)
     {
+        // The service id comes from the path, as in Service-Center.
+        instance = instance with { ServiceId = service.ServiceId };
         if (InstanceValidator.Validate(instance) is { } invalid)
         {
             return Task.FromResult<Result<string>>(invalid);
         }
 
         var normalized = InstanceValidator.Normalize(instance);
-        return WriteAsync(writer =>
+        return WriteAsync<string>(writer =>
         {
             var local = LocalService(writer, service);
             return local.Ok ? RegisterInstance(writer, service, normalized) : local.Error!;
@@ -50,7 +52,7 @@ public sealed partial class LocalRegistry
 
     /// <summary>I6: unregisters an instance (announced as DELETE).</summary>
     public Task<Result<Unit>> UnregisterInstanceAsync(ServiceRef service, string instanceId, CancellationToken cancellationToken) =>
-        WriteAsync(writer =>
+        WriteAsync<Unit>(writer =>
         {
             var local = LocalInstance(writer, service, instanceId);
             if (!local.Ok)
@@ -64,7 +66,7 @@ public sealed partial class LocalRegistry
 
     /// <summary>I7: renews an instance's lease. Changes no record and sends no event.</summary>
     public Task<Result<Unit>> HeartbeatAsync(ServiceRef service, string instanceId, CancellationToken cancellationToken) =>
-        WriteAsync(writer => writer.Renew(RecordKey.ForInstance(writer.LocalSource, service, instanceId))
+        WriteAsync<Unit>(writer => writer.Renew(RecordKey.ForInstance(writer.LocalSource, service, instanceId))
             ? Unit.Value
             : (Result<Unit>)InstanceNotFound(service.ServiceId, instanceId), cancellationToken);
 
@@ -105,7 +107,7 @@ public sealed partial class LocalRegistry
 
     /// <summary>I11: sets the status of every local instance of the tenant whose properties contain all of <paramref name="matches"/>.</summary>
     public Task<Result<Unit>> UpdateStatusByPropertiesAsync(Tenant tenant, IReadOnlyDictionary<string, string> matches, string status, CancellationToken cancellationToken) =>
-        WriteAsync(writer =>
+        WriteAsync<Unit>(writer =>
         {
             var now = UnixSeconds(writer.Now);
             var targets = writer.Snapshot.Services.Values
@@ -125,7 +127,7 @@ public sealed partial class LocalRegistry
 
     private Task<Result<Unit>> UpdateInstanceAsync(
         ServiceRef service, string instanceId, Func<MicroServiceInstance, string, MicroServiceInstance> update, CancellationToken cancellationToken) =>
-        WriteAsync(writer =>
+        WriteAsync<Unit>(writer =>
         {
             var local = LocalInstance(writer, service, instanceId);
             if (!local.Ok)

@@ -27,13 +27,14 @@ public sealed partial class LocalRegistry
 
         foreach (var instance in request.Instances ?? [])
         {
-            if (InstanceValidator.Validate(instance) is { } badInstance)
+            // The service id is not known yet; the instance takes it when registered.
+            if (InstanceValidator.Validate(instance with { ServiceId = "pending" }) is { } badInstance)
             {
                 return Task.FromResult<Result<string>>(badInstance);
             }
         }
 
-        return WriteAsync(writer => RegisterService(writer, tenant, service, request), cancellationToken);
+        return WriteAsync<string>(writer => RegisterService(writer, tenant, service, request), cancellationToken);
     }
 
     private static Result<string> RegisterService(ReplicaWriter writer, Tenant tenant, MicroService service, CreateServiceRequest request)
@@ -77,7 +78,7 @@ public sealed partial class LocalRegistry
 
     /// <summary>S5: replaces the service's properties (null clears them).</summary>
     public Task<Result<Unit>> UpdateServicePropertiesAsync(ServiceRef service, IReadOnlyDictionary<string, string>? properties, CancellationToken cancellationToken) =>
-        WriteAsync(writer =>
+        WriteAsync<Unit>(writer =>
         {
             var local = LocalService(writer, service);
             if (!local.Ok)
@@ -96,7 +97,7 @@ public sealed partial class LocalRegistry
 
     /// <summary>S6: deletes a service, refusing while it has instances or consumers unless forced.</summary>
     public Task<Result<Unit>> DeleteServiceAsync(ServiceRef service, bool force, CancellationToken cancellationToken) =>
-        WriteAsync(writer => DeleteService(writer, service, force), cancellationToken);
+        WriteAsync<Unit>(writer => DeleteService(writer, service, force), cancellationToken);
 
     /// <summary>S7: deletes several services; each answers its own error.</summary>
     public Task<DeleteServicesResponse> DeleteServicesAsync(Tenant tenant, IReadOnlyList<string> serviceIds, bool force, CancellationToken cancellationToken) =>

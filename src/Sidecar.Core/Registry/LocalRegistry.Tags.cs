@@ -48,7 +48,7 @@ public sealed partial class LocalRegistry
         }, cancellationToken);
 
     private Task<Result<Unit>> UpdateTagsAsync(ServiceRef service, Func<Dictionary<string, string>, ScError?> update, CancellationToken cancellationToken) =>
-        WriteAsync(writer =>
+        WriteAsync<Unit>(writer =>
         {
             var local = LocalService(writer, service);
             if (!local.Ok)
@@ -71,7 +71,7 @@ public sealed partial class LocalRegistry
 
     /// <summary>S9 PUT one: creates or replaces one schema.</summary>
     public Task<Result<Unit>> PutSchemaAsync(ServiceRef service, string schemaId, SchemaValue schema, CancellationToken cancellationToken) =>
-        WriteAsync(writer =>
+        WriteAsync<Unit>(writer =>
         {
             var local = LocalService(writer, service);
             if (!local.Ok)
@@ -86,7 +86,7 @@ public sealed partial class LocalRegistry
 
     /// <summary>S9 POST: replaces the whole set of schemas.</summary>
     public Task<Result<Unit>> PutSchemasAsync(ServiceRef service, IReadOnlyList<SchemaBody> schemas, CancellationToken cancellationToken) =>
-        WriteAsync(writer =>
+        WriteAsync<Unit>(writer =>
         {
             var local = LocalService(writer, service);
             if (!local.Ok)

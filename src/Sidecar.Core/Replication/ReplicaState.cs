@@ -278,18 +278,8 @@ internal sealed class ReplicaState(SourcePreference preference)
         return builder.ToImmutable();
     }
 
-    // TODO(merge): use Versioning.ServiceVersion once it lands.
-    private static long VersionOrder(string? version)
-    {
-        long key = 0;
-        var parts = (version ?? "").Split('.');
-        for (var i = 0; i < 4; i++)
-        {
-            key = (key << 16) | (i < parts.Length && ushort.TryParse(parts[i], out var part) ? part : 0L);
-        }
-
-        return key;
-    }
+    private static Versioning.ServiceVersion VersionOrder(string? version) =>
+        Versioning.ServiceVersion.TryParse(version, out var parsed) ? parsed : default;
 
     private void TrackDependency(DependencyValue? dependency, int delta, ServiceRef consumer)
     {
