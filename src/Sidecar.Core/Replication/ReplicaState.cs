@@ -164,7 +164,8 @@ internal sealed class ReplicaState(SourcePreference preference)
             return null;
         }
 
-        var views = instances.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => InstanceViewOf(p.Value, old)).ToImmutableArray();
+        var ordered = instances.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (Id: p.Key, View: InstanceViewOf(p.Value, old))).ToList();
+        var views = ordered.Select(p => p.View).ToImmutableArray();
         var body = InstancesBody(views);
         var unchanged = old is not null && body.AsSpan().SequenceEqual(old.InstancesBody);
         return new ServiceView
@@ -175,7 +176,8 @@ internal sealed class ReplicaState(SourcePreference preference)
             Tags = tagsRecord?.Value is TagsValue tags ? tags.Tags.ToImmutableDictionary() : ImmutableDictionary<string, string>.Empty,
             Schemas = schemas.ToImmutableSortedDictionary(p => p.Key, p => (SchemaValue)p.Value.Value!, StringComparer.Ordinal),
             Instances = views,
-            InstancesById = views.ToImmutableDictionary(v => v.Instance.InstanceId!, StringComparer.Ordinal),
+            // Keyed by the record key, so a peer's value with a mismatched id cannot break the view.
+            InstancesById = ordered.ToImmutableDictionary(p => p.Id, p => p.View, StringComparer.Ordinal),
             InstancesBody = unchanged ? old!.InstancesBody : body,
             Revision = unchanged ? old!.Revision : RevisionOf(body),
             Index = unchanged ? old!.Index : index,
@@ -188,7 +190,7 @@ internal sealed class ReplicaState(SourcePreference preference)
     private static InstanceView InstanceViewOf(Record record, ServiceView? old)
     {
         var instance = (MicroServiceInstance)record.Value!;
-        if (old is not null && old.InstancesById.TryGetValue(instance.InstanceId!, out var previous)
+        if (old is not null && old.InstancesById.TryGetValue(record.Key.Item, out var previous)
             && ReferenceEquals(previous.Instance, instance))
         {
             return previous;
