@@ -66,6 +66,7 @@ public sealed class ReplicaTests : IAsyncLifetime
 
         _time.Advance(TimeSpan.FromSeconds(19));
         await _replica.SweepAsync();
+        Assert.Single(_replica.Snapshot.Services[service].Instances);
         _time.Advance(TimeSpan.FromSeconds(1));
         await _replica.SweepAsync();
         Assert.Empty(_replica.Snapshot.Services[service].Instances);
