@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sidecar.Agent.Hosting;
+using Sidecar.Agent.Sources;
 using Sidecar.Contracts;
 using Sidecar.Registry;
 using Sidecar.Replication;
@@ -25,6 +26,7 @@ internal static class AgentEndpoints
             ? WriteText(context, StatusCodes.Status200OK, "ready")
             : WriteText(context, StatusCodes.Status503ServiceUnavailable, "not ready: " + readiness.Reason));
         v1.MapGet("/services/{serviceName}/instances", Instances);
+        v1.MapGet("/sources", (HttpContext context, SourceTracker sources, Replica replica) => WriteJsonAsync(context, SourcesOf(sources, replica), AgentJsonContext.Default.SourcesResponse));
     }
 
     private static Task WriteText(HttpContext context, int status, string text)
@@ -83,8 +85,17 @@ internal static class AgentEndpoints
             .ToList();
         var answerIndex = answer?.Index ?? 0;
         context.Response.Headers[IndexHeader] = answerIndex.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers[AgeHeader] = "0";
+        InstanceEndpoints.WriteFreshness(context, answer?.Sources ?? []);
         await WriteJsonAsync(context, new SidecarInstancesResponse(serviceName!, appId, env, answerIndex, instances), SidecarJsonContext.Default.SidecarInstancesResponse);
+    }
+
+    private static SourcesResponse SourcesOf(SourceTracker tracker, Replica replica)
+    {
+        var counts = replica.Snapshot.Services.Values.SelectMany(s => s.Instances).GroupBy(i => i.Source).ToDictionary(g => g.Key, g => g.Count());
+        var services = replica.Snapshot.Services.Values.GroupBy(s => s.Source).ToDictionary(g => g.Key, g => g.Count());
+        return new SourcesResponse([.. tracker.All.Select(s => new SourceInfo(
+            s.Source, s.Owners, s.State.ToString().ToLowerInvariant(), s.LastSuccess, s.LastError,
+            services.GetValueOrDefault(s.Source), counts.GetValueOrDefault(s.Source)))]);
     }
 
     /// <summary>The cluster an instance came from: its <c>cluster</c> property, set by upstream sources; local otherwise.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Sidecar.Contracts;
 using Sidecar.Registry;
 using Sidecar.Replication;
@@ -47,7 +48,7 @@ internal static class FindEndpoints
             await registry.RecordDependencyAsync(consumer, result.Provider, context.RequestAborted);
         }
 
-        await InstanceEndpoints.WriteDiscoveryAsync(context, result.Body, result.Revision);
+        await InstanceEndpoints.WriteDiscoveryAsync(context, result.Body, result.Revision, result.Sources);
     }
 
     private static async Task BatchFind(HttpContext context, Replica replica, LocalRegistry registry)
@@ -78,7 +79,9 @@ internal static class FindEndpoints
         var instances = body.Value.Instances is { Count: > 0 } instanceItems
             ? FindInstances(snapshot, tenant, consumerId, instanceItems)
             : null;
-        context.Response.Headers[AgeHeader] = "0";
+        var sources = snapshot.Services.Values.Where(s => s.Ref.Domain == tenant.Domain && s.Ref.Project == tenant.Project)
+            .SelectMany(s => s.Sources).Distinct().ToImmutableArray();
+        InstanceEndpoints.WriteFreshness(context, sources);
         await WriteJsonAsync(context, new BatchFindResponse(services, instances), SidecarJsonContext.Default.BatchFindResponse);
     }
 

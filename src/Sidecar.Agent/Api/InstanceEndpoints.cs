@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Sidecar.Agent.Sources;
 using Sidecar.Contracts;
 using Sidecar.Registry;
 using Sidecar.Replication;
@@ -85,7 +87,7 @@ internal static class InstanceEndpoints
         }
 
         await RecordDependency(context, registry, replica.Snapshot, consumer, provider);
-        await WriteDiscoveryAsync(context, provider.InstancesBody, provider.Revision);
+        await WriteDiscoveryAsync(context, provider.InstancesBody, provider.Revision, provider.Sources);
     }
 
     private static async Task Get(HttpContext context, Replica replica, LocalRegistry registry)
@@ -108,7 +110,7 @@ internal static class InstanceEndpoints
 
         await RecordDependency(context, registry, snapshot, consumer, provider);
         var body = InstanceBody(instance);
-        await WriteDiscoveryAsync(context, body, Discovery.RevisionOf(body));
+        await WriteDiscoveryAsync(context, body, Discovery.RevisionOf(body), provider.Sources);
     }
 
     private static byte[] InstanceBody(InstanceView instance)
@@ -150,11 +152,11 @@ internal static class InstanceEndpoints
             : registry.RecordDependencyAsync(consumer.Ref, provider.NameKey, context.RequestAborted);
 
     /// <summary>Writes a discovery answer with revision, or 304 when the client already has it.</summary>
-    public static Task WriteDiscoveryAsync(HttpContext context, byte[] body, string revision)
+    public static Task WriteDiscoveryAsync(HttpContext context, byte[] body, string revision, ImmutableArray<string> sources)
     {
         var headers = context.Response.Headers;
         headers[RevisionHeader] = revision;
-        headers[AgeHeader] = "0";
+        WriteFreshness(context, sources);
         if (context.Request.Query["rev"] == revision)
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
@@ -162,6 +164,17 @@ internal static class InstanceEndpoints
         }
 
         return WriteBytesAsync(context, body);
+    }
+
+    /// <summary>Sets <c>X-Sidecar-Age</c>, and <c>X-Sidecar-Stale: true</c> when a contributing source is not confirmed.</summary>
+    public static void WriteFreshness(HttpContext context, ImmutableArray<string> sources)
+    {
+        var (age, stale) = context.RequestServices.GetRequiredService<SourceTracker>().Describe(sources);
+        context.Response.Headers[AgeHeader] = age;
+        if (stale)
+        {
+            context.Response.Headers[StaleHeader] = "true";
+        }
     }
 
     private static async Task Unregister(HttpContext context, LocalRegistry registry)

@@ -1,14 +1,21 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sidecar.Agent.Api;
+using Sidecar.Agent.Sources;
+using Sidecar.Agent.Storage;
 using Sidecar.Agent.Watch;
 using Sidecar.Registry;
 using Sidecar.Replication;
 
 namespace Sidecar.Agent.Hosting;
 
-/// <summary>Builds the agent's web application: services, Kestrel on <see cref="AgentOptions.Listen"/>, routes.</summary>
+/// <summary>
+/// Builds the agent: opens the replica file and loads it into the replica before the listener exists, so the first
+/// answer after a restart comes from the persisted copy; then Kestrel on <see cref="AgentOptions.Listen"/> and routes.
+/// </summary>
 internal static class AgentHost
 {
+    /// <exception cref="StorageException">The data dir cannot be used.</exception>
     public static WebApplication Build(AgentOptions options, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -25,14 +32,22 @@ internal static class AgentHost
         services.AddSingleton(options);
         configureServices?.Invoke(services);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new Replica(options.NodeName, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<Storage>(sp => OpenStorage(options, sp));
+        services.TryAddSingleton(sp => CreateReplica(sp.GetRequiredService<Storage>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new LocalRegistry(sp.GetRequiredService<Replica>()));
+        services.TryAddSingleton<SourceTracker>();
         services.TryAddSingleton<WatchHub>();
         services.TryAddSingleton<Readiness>();
+        services.AddHostedService<ReplicaMaintenance>();
 
         var app = builder.Build();
-        app.Services.GetRequiredService<Replica>().Start();
+        var storage = app.Services.GetRequiredService<Storage>();
+        var replica = app.Services.GetRequiredService<Replica>();
+        var tracker = app.Services.GetRequiredService<SourceTracker>();
+        tracker.MarkRestored(storage.State.Records.Select(r => r.Key.Source).Distinct(), storage.State.Identity?.LastWrite ?? DateTimeOffset.UnixEpoch);
         app.Services.GetRequiredService<WatchHub>();
+        replica.Start();
+        storage.Store.Start();
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Readiness>().MarkReady());
         app.UseWebSockets();
         app.Use(NotFoundAsText);
@@ -51,6 +66,21 @@ internal static class AgentHost
         AgentEndpoints.Map(app);
     }
 
+    private static Storage OpenStorage(AgentOptions options, IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Sidecar.Agent.Storage");
+        var (store, state) = LiteDbReplicaStore.Open(options.DataDir, services.GetRequiredService<TimeProvider>(), logger);
+        var nodeName = options.NodeName ?? state.Identity?.NodeName ?? Dns.GetHostName();
+        return new Storage(store, state, store.SaveIdentity(nodeName, state.Identity));
+    }
+
+    private static Replica CreateReplica(Storage storage, TimeProvider timeProvider)
+    {
+        var replica = new Replica(storage.Identity.NodeName, timeProvider, storage.Store);
+        replica.Restore(storage.State.Records, storage.State.Leases);
+        return replica;
+    }
+
     /// <summary>An unknown path answers as Go's <c>http.NotFound</c> does: 404, text/plain, <c>404 page not found</c>.</summary>
     private static async Task NotFoundAsText(HttpContext context, RequestDelegate next)
     {
@@ -63,5 +93,11 @@ internal static class AgentHost
         }
 
         await next(context);
+    }
+
+    /// <summary>The opened store, what it held at start-up, and the identity this run uses.</summary>
+    internal sealed record Storage(LiteDbReplicaStore Store, PersistedState State, AgentIdentity Identity) : IDisposable
+    {
+        public void Dispose() => Store.Dispose();
     }
 }

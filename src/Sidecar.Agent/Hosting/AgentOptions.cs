@@ -14,8 +14,12 @@ internal sealed record AgentOptions
     /// <value>Default <c>default</c>.</value>
     public string ClusterName { get; init; } = "default";
 
-    /// <value>Default: the host name.</value>
-    public string NodeName { get; init; } = Dns.GetHostName();
+    /// <value>Default: the name persisted in the data dir by an earlier run, else the host name.</value>
+    public string? NodeName { get; init; }
+
+    /// <summary>How long a deletion is remembered (so a late copy cannot bring the record back) before it is purged.</summary>
+    /// <value>Default 10 minutes.</value>
+    public TimeSpan TombstoneRetention { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How often an idle watch socket is pinged (Service-Center: 30 s).</summary>
     public TimeSpan WatchPingInterval { get; init; } = TimeSpan.FromSeconds(30);

@@ -11,7 +11,7 @@ namespace Sidecar.Agent.Hosting;
 internal static class CommandLine
 {
     /// <summary>Flags of <c>sidecar agent</c> this build implements.</summary>
-    public static readonly string[] AgentFlags = ["listen", "data-dir", "cluster-name", "node-name"];
+    public static readonly string[] AgentFlags = ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention"];
 
     /// <summary>Flags of the contract that later versions implement; refused with a clear message rather than ignored.</summary>
     public static readonly string[] PlannedFlags =
@@ -53,8 +53,18 @@ internal static class CommandLine
             options = options with { NodeName = Name("node-name", node) };
         }
 
+        if (Get("tombstone-retention") is { } retention)
+        {
+            options = options with { TombstoneRetention = Seconds("tombstone-retention", retention) };
+        }
+
         return options;
     }
+
+    private static TimeSpan Seconds(string flag, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new OptionException($"--{flag} '{value}' must be a whole number of seconds above 0");
 
     /// <summary>Parses <c>--flag value</c> and <c>--flag=value</c>; any flag not in <see cref="AgentFlags"/> or <see cref="PlannedFlags"/> is an error.</summary>
     private static Dictionary<string, string> ParseFlags(string[] args)

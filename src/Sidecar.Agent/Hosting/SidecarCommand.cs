@@ -43,5 +43,10 @@ internal static class SidecarCommand
             Console.Error.WriteLine("sidecar: " + ex.Message);
             return 2;
         }
+        catch (Storage.StorageException ex)
+        {
+            Console.Error.WriteLine("sidecar: " + ex.Message);
+            return 1;
+        }
     }
 }

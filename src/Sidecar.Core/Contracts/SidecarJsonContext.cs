@@ -41,4 +41,7 @@ namespace Sidecar.Contracts;
 [JsonSerializable(typeof(AppsResponse))]
 [JsonSerializable(typeof(GovernServicesResponse))]
 [JsonSerializable(typeof(SidecarInstancesResponse))]
+[JsonSerializable(typeof(Replication.TagsValue))]
+[JsonSerializable(typeof(Replication.SchemaValue))]
+[JsonSerializable(typeof(Replication.DependencyValue))]
 public sealed partial class SidecarJsonContext : JsonSerializerContext;

@@ -50,7 +50,7 @@ public static class Discovery
         }
 
         var result = filtered.Length == services.Length
-            ? new FindResult(answer.Key, services, answer.Body, answer.Revision, answer.Index)
+            ? new FindResult(answer.Key, services, answer.Body, answer.Revision, answer.Index, answer.Sources)
             : Filtered(answer, filtered);
         var dependsAlready = consumer is null
             || (snapshot.Consumers.TryGetValue(answer.Key, out var consumers) && consumers.Contains(consumer.Ref.ServiceId));
@@ -83,7 +83,7 @@ public static class Discovery
     {
         var instances = services.SelectMany(s => s.Instances).ToList();
         var body = InstanceJson.Body(instances);
-        return new FindResult(answer.Key, services, body, RevisionOf(body), answer.Index);
+        return new FindResult(answer.Key, services, body, RevisionOf(body), answer.Index, [.. services.SelectMany(s => s.Sources).Distinct()]);
     }
 
     // SHA-1 as Service-Center uses for revisions: an opaque change marker, not a security boundary.

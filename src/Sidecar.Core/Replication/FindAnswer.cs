@@ -16,6 +16,9 @@ public sealed class FindAnswer
     /// <summary>Opaque revision of <see cref="Body"/>: equal when the body is equal.</summary>
     public required string Revision { get; init; }
 
+    /// <summary>Every source that contributed a service or an instance (for staleness headers).</summary>
+    public required ImmutableArray<string> Sources { get; init; }
+
     /// <summary>The snapshot index at which <see cref="Body"/> last changed.</summary>
     public required long Index { get; init; }
 }

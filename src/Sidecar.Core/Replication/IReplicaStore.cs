@@ -6,8 +6,6 @@ namespace Sidecar.Replication;
 /// </summary>
 public interface IReplicaStore
 {
-    /// <param name="changes">The batch.</param>
-    /// <param name="durable">True when the batch holds local writes that must be on disk before they are acknowledged.</param>
-    /// <param name="cancellationToken">Cancels the commit.</param>
-    ValueTask CommitAsync(IReadOnlyList<RecordChange> changes, bool durable, CancellationToken cancellationToken);
+    /// <summary>Persists a batch. Completes once it is on disk when <see cref="ReplicaBatch.Durable"/> is set.</summary>
+    ValueTask CommitAsync(ReplicaBatch batch, CancellationToken cancellationToken);
 }

@@ -5,6 +5,5 @@ public sealed class NullReplicaStore : IReplicaStore
 {
     public static NullReplicaStore Instance { get; } = new();
 
-    public ValueTask CommitAsync(IReadOnlyList<RecordChange> changes, bool durable, CancellationToken cancellationToken) =>
-        ValueTask.CompletedTask;
+    public ValueTask CommitAsync(ReplicaBatch batch, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

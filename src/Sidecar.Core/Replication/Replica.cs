@@ -50,6 +50,49 @@ public sealed class Replica : IAsyncDisposable
     /// <summary>Leases of local instances; touched only by the writer loop.</summary>
     internal Dictionary<RecordKey, Lease> Leases { get; } = [];
 
+    /// <summary>
+    /// Loads persisted state before <see cref="Start"/>: records as they were, leases with their persisted expiry
+    /// (so an instance keeps what was left of its lease; one that passed while the agent was down expires at the
+    /// first sweep).
+    /// </summary>
+    public void Restore(IEnumerable<Record> records, IEnumerable<KeyValuePair<RecordKey, Lease>> leases)
+    {
+        if (_loop is not null)
+        {
+            throw new InvalidOperationException("Restore must come before Start.");
+        }
+
+        foreach (var record in records)
+        {
+            if (record.Key.Source == LocalSource)
+            {
+                Clock.Observe(record.Version.Clock);
+            }
+
+            _state.Apply(record);
+        }
+
+        foreach (var (key, lease) in leases)
+        {
+            Leases[key] = lease;
+        }
+
+        Volatile.Write(ref _published, _state.Publish());
+    }
+
+    /// <summary>Forgets tombstones older than <paramref name="retention"/>, so churn does not grow the replica.</summary>
+    public Task<int> PurgeTombstonesAsync(TimeSpan retention) => WriteAsync(writer =>
+    {
+        var horizon = writer.Now - retention;
+        var old = _state.Records.Where(r => r.IsTombstone && HybridLogicalClock.ToTime(r.Version.Clock) < horizon).Select(r => r.Key).ToList();
+        foreach (var key in old)
+        {
+            writer.Forget(key);
+        }
+
+        return old.Count;
+    }, CancellationToken.None);
+
     /// <summary>Starts the writer loop and the lease sweep.</summary>
     public void Start()
     {
@@ -121,30 +164,29 @@ public sealed class Replica : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<Operation>(MaxBatch);
-        var changes = new List<RecordChange>();
         var reader = _operations.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            var writer = new ReplicaWriter(this, _state, changes);
+            var writer = new ReplicaWriter(this, _state);
             while (batch.Count < MaxBatch && reader.TryRead(out var operation))
             {
                 operation.Run(writer);
                 batch.Add(operation);
             }
 
-            await CommitAndPublishAsync(writer, changes, batch).ConfigureAwait(false);
+            await CommitAndPublishAsync(writer, batch).ConfigureAwait(false);
             batch.Clear();
-            changes = [];
         }
     }
 
-    private async Task CommitAndPublishAsync(ReplicaWriter writer, List<RecordChange> changes, List<Operation> batch)
+    private async Task CommitAndPublishAsync(ReplicaWriter writer, List<Operation> batch)
     {
-        if (changes.Count > 0)
+        var persisted = writer.ToBatch();
+        if (!persisted.IsEmpty)
         {
             try
             {
-                await _store.CommitAsync(changes, writer.HasLocalWrites, _stopping.Token).ConfigureAwait(false);
+                await _store.CommitAsync(persisted, _stopping.Token).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -171,9 +213,10 @@ public sealed class Replica : IAsyncDisposable
             operation.Complete();
         }
 
-        if (changes.Count > 0)
+        if (!persisted.IsEmpty)
         {
-            var changeSet = new ReplicaChangeSet(before, after, changes);
+            var localActivity = persisted.Durable || persisted.Leases.Any(l => l.Value is not null);
+            var changeSet = new ReplicaChangeSet(before, after, writer.Changes, localActivity);
             foreach (var observer in Volatile.Read(ref _observers))
             {
                 observer(changeSet);

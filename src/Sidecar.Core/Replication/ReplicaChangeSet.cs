@@ -1,4 +1,8 @@
 namespace Sidecar.Replication;
 
 /// <summary>What one batch of the writer loop changed, with the snapshots before and after it.</summary>
-public sealed record ReplicaChangeSet(RegistrySnapshot Before, RegistrySnapshot After, IReadOnlyList<RecordChange> Changes);
+/// <param name="Before">The snapshot readers saw before the batch.</param>
+/// <param name="After">The snapshot published by the batch.</param>
+/// <param name="Changes">The records the batch changed.</param>
+/// <param name="LocalActivity">The batch holds local writes or lease renewals: the local source is alive.</param>
+public sealed record ReplicaChangeSet(RegistrySnapshot Before, RegistrySnapshot After, IReadOnlyList<RecordChange> Changes, bool LocalActivity = false);

@@ -176,6 +176,7 @@ internal sealed class ReplicaState(SourcePreference preference)
             Tags = tagsRecord?.Value is TagsValue tags ? tags.Tags.ToImmutableDictionary() : ImmutableDictionary<string, string>.Empty,
             Schemas = schemas.ToImmutableSortedDictionary(p => p.Key, p => (SchemaValue)p.Value.Value!, StringComparer.Ordinal),
             Instances = views,
+            Sources = views.Select(v => v.Source).Append(serviceRecord.Key.Source).Distinct().Order(StringComparer.Ordinal).ToImmutableArray(),
             // Keyed by the record key, so a peer's value with a mismatched id cannot break the view.
             InstancesById = ordered.ToImmutableDictionary(p => p.Id, p => p.View, StringComparer.Ordinal),
             InstancesBody = unchanged ? old!.InstancesBody : body,
@@ -271,6 +272,7 @@ internal sealed class ReplicaState(SourcePreference preference)
             {
                 Key = key,
                 Services = views,
+                Sources = views.SelectMany(v => v.Sources).Distinct().Order(StringComparer.Ordinal).ToImmutableArray(),
                 Body = unchanged ? old!.Body : body,
                 Revision = unchanged ? old!.Revision : RevisionOf(body),
                 Index = unchanged ? old!.Index : snapshotIndex,

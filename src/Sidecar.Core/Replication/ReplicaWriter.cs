@@ -8,14 +8,20 @@ public sealed class ReplicaWriter
 {
     private readonly Replica _replica;
     private readonly ReplicaState _state;
-    private readonly List<RecordChange> _changes;
+    private readonly List<RecordChange> _changes = [];
+    private readonly Dictionary<RecordKey, Lease?> _leases = [];
+    private readonly List<RecordKey> _forgotten = [];
 
-    internal ReplicaWriter(Replica replica, ReplicaState state, List<RecordChange> changes)
+    internal ReplicaWriter(Replica replica, ReplicaState state)
     {
         _replica = replica;
         _state = state;
-        _changes = changes;
     }
+
+    internal IReadOnlyList<RecordChange> Changes => _changes;
+
+    /// <summary>What the store must persist for this batch.</summary>
+    internal ReplicaBatch ToBatch() => new(_changes, [.. _leases], _forgotten, HasLocalWrites);
 
     /// <summary>The source this agent writes as: <c>agent:&lt;node&gt;</c>.</summary>
     public string LocalSource => _replica.LocalSource;
@@ -41,7 +47,17 @@ public sealed class ReplicaWriter
             Write(key, null);
         }
 
-        _replica.Leases.Remove(key);
+        if (_replica.Leases.Remove(key))
+        {
+            _leases[key] = null;
+        }
+    }
+
+    /// <summary>Removes a record for good (tombstone compaction). Not replicated.</summary>
+    public void Forget(RecordKey key)
+    {
+        _state.Forget(key);
+        _forgotten.Add(key);
     }
 
     /// <summary>Merges a record written elsewhere (a peer or an upstream); it wins only with a higher version.</summary>
@@ -58,7 +74,7 @@ public sealed class ReplicaWriter
     }
 
     /// <summary>Starts or restarts the lease of a local instance.</summary>
-    public void SetLease(RecordKey instance, TimeSpan ttl) => _replica.Leases[instance] = new Lease(ttl, Now + ttl);
+    public void SetLease(RecordKey instance, TimeSpan ttl) => _leases[instance] = _replica.Leases[instance] = new Lease(ttl, Now + ttl);
 
     /// <summary>Renews a local instance's lease for its full TTL.</summary>
     /// <returns>False when the instance has no lease here (unknown, expired, or not owned by this agent).</returns>
@@ -69,7 +85,7 @@ public sealed class ReplicaWriter
             return false;
         }
 
-        _replica.Leases[instance] = lease with { ExpiresAt = Now + lease.Ttl };
+        _leases[instance] = _replica.Leases[instance] = lease with { ExpiresAt = Now + lease.Ttl };
         return true;
     }
 

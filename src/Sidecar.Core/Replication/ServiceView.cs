@@ -22,6 +22,9 @@ public sealed class ServiceView
 
     public required ImmutableDictionary<string, InstanceView> InstancesById { get; init; }
 
+    /// <summary>Every source that contributed the service or one of its instances.</summary>
+    public required ImmutableArray<string> Sources { get; init; }
+
     /// <summary>The instance list as the I2 answer body: <c>{"instances":[...]}</c>, or <c>{}</c> when empty.</summary>
     public required byte[] InstancesBody { get; init; }
 

@@ -1,0 +1,19 @@
+namespace Sidecar.Agent.Storage;
+
+internal sealed partial class LiteDbReplicaStore
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, EventName = "CorruptFile", Level = LogLevel.Error,
+            Message = "The replica file {Path} could not be read; it was kept as {KeptAs} and the agent starts with an empty replica. Peers and upstreams refill it; inspect or delete the kept copy.")]
+        public static partial void CorruptFile(ILogger logger, Exception exception, string path, string keptAs);
+
+        [LoggerMessage(EventId = 3002, EventName = "UnreadableRecords", Level = LogLevel.Warning,
+            Message = "{Count} records in {Path} were written by an incompatible version and were skipped.")]
+        public static partial void UnreadableRecords(ILogger logger, int count, string path);
+
+        [LoggerMessage(EventId = 3003, EventName = "CommitFailed", Level = LogLevel.Error,
+            Message = "Writing {Count} batches to the replica file failed; the writes were refused. Check free disk space and the data dir's permissions.")]
+        public static partial void CommitFailed(ILogger logger, Exception exception, int count);
+    }
+}

@@ -1,0 +1,89 @@
+using LiteDB;
+using Sidecar.Replication;
+
+namespace Sidecar.Agent.Storage;
+
+internal sealed partial class LiteDbReplicaStore
+{
+    /// <summary>
+    /// Opens (or creates) the file under <paramref name="dataDir"/> and reads it whole. A file that cannot be read
+    /// is kept beside as <c>sidecar.db.corrupt-&lt;time&gt;</c> and the agent starts empty, rather than crash-looping.
+    /// </summary>
+    /// <exception cref="StorageException">The data dir cannot be created or written.</exception>
+    public static (LiteDbReplicaStore Store, PersistedState State) Open(string dataDir, TimeProvider timeProvider, ILogger logger)
+    {
+        var path = System.IO.Path.Combine(EnsureWritable(dataDir), FileName);
+        try
+        {
+            return Load(path, timeProvider, logger);
+        }
+        catch (Exception ex) when (ex is LiteException or InvalidCastException or IOException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            var kept = path + ".corrupt-" + timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            File.Move(path, kept);
+            var log = System.IO.Path.ChangeExtension(path, null) + "-log.db";
+            if (File.Exists(log))
+            {
+                File.Move(log, kept + "-log");
+            }
+
+            Log.CorruptFile(logger, ex, path, kept);
+            return Load(path, timeProvider, logger);
+        }
+    }
+
+    private static (LiteDbReplicaStore, PersistedState) Load(string path, TimeProvider timeProvider, ILogger logger)
+    {
+        var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        try
+        {
+            var store = new LiteDbReplicaStore(db, timeProvider, logger);
+            var unreadable = 0;
+            var records = new List<Record>();
+            foreach (var document in store._records.FindAll())
+            {
+                if (RecordDocuments.FromDocument(document) is { } record)
+                {
+                    records.Add(record);
+                }
+                else
+                {
+                    unreadable++;
+                }
+            }
+
+            var leases = store._leases.FindAll().Select(RecordDocuments.LeaseFromDocument).OfType<KeyValuePair<RecordKey, Lease>>().ToList();
+            var identity = store._meta.FindById("identity") is { } doc
+                ? new AgentIdentity(doc["node"].AsString, doc["inc"].AsInt64, DateTimeOffset.FromUnixTimeMilliseconds(doc["last"].AsInt64))
+                : null;
+            if (unreadable > 0)
+            {
+                Log.UnreadableRecords(logger, unreadable, path);
+            }
+
+            return (store, new PersistedState(records, leases, identity, unreadable));
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    private static string EnsureWritable(string dataDir)
+    {
+        var full = System.IO.Path.GetFullPath(dataDir);
+        try
+        {
+            Directory.CreateDirectory(full);
+            var probe = System.IO.Path.Combine(full, ".write-probe");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return full;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"--data-dir '{full}' is not writable ({ex.Message}); point --data-dir (or SIDECAR_DATA_DIR) at a writable folder, e.g. a mounted volume");
+        }
+    }
+}

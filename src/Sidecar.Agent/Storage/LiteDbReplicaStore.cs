@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using LiteDB;
+using Sidecar.Replication;
+
+namespace Sidecar.Agent.Storage;
+
+/// <summary>
+/// Persists the replica in one LiteDB file. LiteDB is synchronous, so one dedicated thread does every write:
+/// batches holding local writes are committed at once and acknowledged after the commit; replicated changes and
+/// lease renewals wait up to <see cref="GroupCommitWindow"/> so that many batches share one commit.
+/// </summary>
+internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
+{
+    public const string FileName = "sidecar.db";
+
+    /// <summary>Longest a non-durable change waits for its commit.</summary>
+    public static readonly TimeSpan GroupCommitWindow = TimeSpan.FromMilliseconds(100);
+
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<BsonDocument> _records;
+    private readonly ILiteCollection<BsonDocument> _leases;
+    private readonly ILiteCollection<BsonDocument> _meta;
+    private readonly BlockingCollection<Pending> _queue = new();
+    private readonly Thread _writer;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private string _nodeName = "";
+    private long _incarnation;
+
+    private LiteDbReplicaStore(LiteDatabase db, TimeProvider timeProvider, ILogger logger)
+    {
+        _db = db;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _records = db.GetCollection("records");
+        _leases = db.GetCollection("leases");
+        _meta = db.GetCollection("meta");
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "sidecar-storage" };
+    }
+
+    public ValueTask CommitAsync(ReplicaBatch batch, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(batch);
+        _queue.Add(pending, cancellationToken);
+        return batch.Durable ? new ValueTask(pending.Completion.Task.WaitAsync(cancellationToken)) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Records the identity the agent runs as, with a higher incarnation than any earlier run.</summary>
+    public AgentIdentity SaveIdentity(string nodeName, AgentIdentity? previous)
+    {
+        _nodeName = nodeName;
+        _incarnation = (previous?.Incarnation ?? 0) + 1;
+        var identity = new AgentIdentity(nodeName, _incarnation, previous?.LastWrite ?? _timeProvider.GetUtcNow());
+        _meta.Upsert(IdentityDocument(identity));
+        _db.Checkpoint();
+        return identity;
+    }
+
+    public void Start() => _writer.Start();
+
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        if (_writer.IsAlive)
+        {
+            _writer.Join();
+        }
+
+        _db.Dispose();
+        _queue.Dispose();
+    }
+
+    private void WriteLoop()
+    {
+        var group = new List<Pending>();
+        while (_queue.TryTake(out var first, Timeout.Infinite))
+        {
+            group.Add(first);
+            var deadline = _timeProvider.GetTimestamp();
+            // Gather more: everything already queued, and up to the window's end while nothing durable waits.
+            while (true)
+            {
+                var durable = group.Exists(p => p.Batch.Durable);
+                var left = durable ? TimeSpan.Zero : GroupCommitWindow - _timeProvider.GetElapsedTime(deadline);
+                if (!_queue.TryTake(out var next, left > TimeSpan.Zero ? (int)Math.Ceiling(left.TotalMilliseconds) : 0))
+                {
+                    break;
+                }
+
+                group.Add(next);
+            }
+
+            Commit(group);
+            group.Clear();
+        }
+    }
+
+    private void Commit(List<Pending> group)
+    {
+        try
+        {
+            _db.BeginTrans();
+            foreach (var pending in group)
+            {
+                Apply(pending.Batch);
+            }
+
+            if (group.Exists(p => p.Batch.Durable))
+            {
+                _meta.Upsert(IdentityDocument(new AgentIdentity(_nodeName, _incarnation, _timeProvider.GetUtcNow())));
+            }
+
+            _db.Commit();
+            foreach (var pending in group)
+            {
+                pending.Completion.TrySetResult();
+            }
+        }
+        catch (Exception ex)
+        {
+            _db.Rollback();
+            Log.CommitFailed(_logger, ex, group.Count);
+            foreach (var pending in group)
+            {
+                pending.Completion.TrySetException(ex);
+            }
+        }
+    }
+
+    private void Apply(ReplicaBatch batch)
+    {
+        foreach (var change in batch.Changes)
+        {
+            _records.Upsert(RecordDocuments.ToDocument(change.After));
+        }
+
+        foreach (var key in batch.Forgotten)
+        {
+            _records.Delete(RecordDocuments.IdOf(key));
+        }
+
+        foreach (var (key, lease) in batch.Leases)
+        {
+            if (lease is { } value)
+            {
+                _leases.Upsert(RecordDocuments.ToLeaseDocument(key, value));
+            }
+            else
+            {
+                _leases.Delete(RecordDocuments.IdOf(key));
+            }
+        }
+    }
+
+    private static BsonDocument IdentityDocument(AgentIdentity identity) => new()
+    {
+        ["_id"] = "identity",
+        ["node"] = identity.NodeName,
+        ["inc"] = identity.Incarnation,
+        ["last"] = identity.LastWrite.ToUnixTimeMilliseconds(),
+    };
+
+    private sealed class Pending(ReplicaBatch batch)
+    {
+        public ReplicaBatch Batch { get; } = batch;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
