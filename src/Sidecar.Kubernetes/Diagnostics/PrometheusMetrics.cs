@@ -18,9 +18,11 @@ internal sealed class PrometheusMetrics : IDisposable
     public PrometheusMetrics(SidecarInstruments instruments)
     {
         ArgumentNullException.ThrowIfNull(instruments);
+        // Only this container's instruments: the listener is process-wide, and other hosts may publish the same names.
+        Instrument[] own = [instruments.Injected, instruments.Skipped, instruments.Failed];
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == SidecarInstruments.MeterName && instrument is Counter<long>)
+            if (own.Contains(instrument))
             {
                 _descriptions[instrument.Name] = instrument.Description ?? "";
                 listener.EnableMeasurementEvents(instrument);

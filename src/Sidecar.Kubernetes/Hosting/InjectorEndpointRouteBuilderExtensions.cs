@@ -17,6 +17,8 @@ internal static class InjectorEndpointRouteBuilderExtensions
 
     public static RouteGroupBuilder MapSidecarInjector(this IEndpointRouteBuilder endpoints)
     {
+        // Start listening now: measurements taken before the first scrape must count.
+        _ = endpoints.ServiceProvider.GetRequiredService<PrometheusMetrics>();
         var group = endpoints.MapGroup("");
         group.MapPost(InjectPath, HandleAsync);
         group.MapGet("/healthz", () => Results.Text("ok"));
