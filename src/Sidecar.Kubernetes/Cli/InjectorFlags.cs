@@ -74,9 +74,10 @@ internal static partial class InjectorFlags
         foreach (var file in Directory.EnumerateFiles(directory))
         {
             var name = Path.GetFileName(file);
-            if (EnvName().IsMatch(name))
+            var value = EnvName().IsMatch(name) ? File.ReadAllText(file).Trim() : "";
+            if (value.Length > 0)
             {
-                settings[name] = File.ReadAllText(file).Trim();
+                settings[name] = value;
             }
         }
 
