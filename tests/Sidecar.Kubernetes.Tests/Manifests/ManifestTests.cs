@@ -10,7 +10,9 @@ namespace Sidecar.Kubernetes.Tests.Manifests;
 
 public sealed class ManifestTests
 {
-    private readonly ManifestSet _manifests = ManifestSet.Load();
+    private readonly Lazy<ManifestSet> _lazy = new(ManifestSet.Load);
+
+    private ManifestSet Manifests => _lazy.Value;
 
     public static TheoryData<string> Files() => new(ManifestSet.ObjectFiles().Select(f => Path.GetRelativePath(ManifestSet.Root, f)));
 
@@ -52,8 +54,8 @@ public sealed class ManifestTests
     [Fact]
     public void InjectorService_SelectsInjectorPodsAndTargetsItsPort()
     {
-        var deployment = _manifests.Single<V1Deployment>("sidecar-injector");
-        var service = _manifests.Single<V1Service>("sidecar-injector");
+        var deployment = Manifests.Single<V1Deployment>("sidecar-injector");
+        var service = Manifests.Single<V1Service>("sidecar-injector");
 
         Assert.Equal(deployment.Metadata.NamespaceProperty, service.Metadata.NamespaceProperty);
         AssertSelects(service.Spec.Selector, deployment.Spec.Template.Metadata.Labels);
@@ -66,8 +68,8 @@ public sealed class ManifestTests
     [Fact]
     public void Webhook_PointsAtInjectorServiceAndFollowsTheSpec()
     {
-        var service = _manifests.Single<V1Service>("sidecar-injector");
-        var configuration = _manifests.Single<V1MutatingWebhookConfiguration>(SidecarDefaults.WebhookConfigurationName);
+        var service = Manifests.Single<V1Service>("sidecar-injector");
+        var configuration = Manifests.Single<V1MutatingWebhookConfiguration>(SidecarDefaults.WebhookConfigurationName);
 
         var webhook = Assert.Single(configuration.Webhooks);
         var target = webhook.ClientConfig.Service;
@@ -91,7 +93,7 @@ public sealed class ManifestTests
     [Fact]
     public void InjectorDeployment_ArgsAreValidInjectorFlagsMatchingTheManifests()
     {
-        var deployment = _manifests.Single<V1Deployment>("sidecar-injector");
+        var deployment = Manifests.Single<V1Deployment>("sidecar-injector");
         var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
         Assert.Equal("injector", container.Args[0]);
 
@@ -99,10 +101,10 @@ public sealed class ManifestTests
 
         Assert.Null(error);
         Assert.Equal(SidecarDefaults.WebhookConfigurationName, flags!["webhook-config"]);
-        Assert.Equal(_manifests.Single<V1Service>("sidecar-injector").Metadata.Name, flags["service-name"]);
+        Assert.Equal(Manifests.Single<V1Service>("sidecar-injector").Metadata.Name, flags["service-name"]);
         var mount = Assert.Single(container.VolumeMounts, m => m.MountPath == flags["cluster-config"]);
         var volume = Assert.Single(deployment.Spec.Template.Spec.Volumes, v => v.Name == mount.Name);
-        var configMap = _manifests.Single<V1ConfigMap>(volume.ConfigMap.Name);
+        var configMap = Manifests.Single<V1ConfigMap>(volume.ConfigMap.Name);
         Assert.Equal(deployment.Metadata.NamespaceProperty, configMap.Metadata.NamespaceProperty);
         Assert.All(configMap.Data.Keys, k => Assert.Matches("^SIDECAR_[A-Z0-9_]+$", k));
         Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
@@ -112,20 +114,20 @@ public sealed class ManifestTests
     [Fact]
     public void PeersService_IsHeadlessAndSelectsInjectedPodsOnGossipPorts()
     {
-        var peers = _manifests.Single<V1Service>("sidecar-peers");
+        var peers = Manifests.Single<V1Service>("sidecar-peers");
 
         Assert.Equal("None", peers.Spec.ClusterIP);
         Assert.True(peers.Spec.PublishNotReadyAddresses);
         Assert.Equal(new Dictionary<string, string> { [SidecarAnnotations.InjectedLabel] = "true" }, peers.Spec.Selector);
         Assert.Contains(peers.Spec.Ports, p => p.Port == SidecarDefaults.GossipPort && p.Protocol == "TCP");
         Assert.Contains(peers.Spec.Ports, p => p.Port == SidecarDefaults.GossipPort && p.Protocol == "UDP");
-        Assert.StartsWith(peers.Metadata.Name + ":", _manifests.Single<V1ConfigMap>("sidecar-cluster").Data["SIDECAR_JOIN"], StringComparison.Ordinal);
+        Assert.StartsWith(peers.Metadata.Name + ":", Manifests.Single<V1ConfigMap>("sidecar-cluster").Data["SIDECAR_JOIN"], StringComparison.Ordinal);
     }
 
     [Fact]
     public void GossipSecret_MatchesWhatInjectedSidecarsReference()
     {
-        var secret = _manifests.Single<V1Secret>(SidecarDefaults.GossipKeySecretName);
+        var secret = Manifests.Single<V1Secret>(SidecarDefaults.GossipKeySecretName);
 
         Assert.True(secret.StringData.ContainsKey(SidecarDefaults.GossipKeySecretKey));
         Assert.Equal(SidecarDefaults.GossipKeySecretName, new InjectorOptions().GossipKeySecretName);
@@ -134,9 +136,9 @@ public sealed class ManifestTests
     [Fact]
     public void InjectorRbac_CoversCaBundlePatchOnItsOwnWebhookConfiguration()
     {
-        var deployment = _manifests.Single<V1Deployment>("sidecar-injector");
+        var deployment = Manifests.Single<V1Deployment>("sidecar-injector");
         var account = deployment.Spec.Template.Spec.ServiceAccountName;
-        Assert.NotNull(_manifests.All<V1ServiceAccount>().SingleOrDefault(a => a.Metadata.Name == account && a.Metadata.NamespaceProperty == deployment.Metadata.NamespaceProperty));
+        Assert.NotNull(Manifests.All<V1ServiceAccount>().SingleOrDefault(a => a.Metadata.Name == account && a.Metadata.NamespaceProperty == deployment.Metadata.NamespaceProperty));
 
         var rules = RulesBoundTo(subject => subject.Kind == "ServiceAccount" && subject.Name == account && subject.NamespaceProperty == deployment.Metadata.NamespaceProperty);
 
@@ -153,9 +155,9 @@ public sealed class ManifestTests
     }
 
     private List<V1PolicyRule> RulesBoundTo(Func<Rbacv1Subject, bool> subject) =>
-        _manifests.All<V1ClusterRoleBinding>()
+        Manifests.All<V1ClusterRoleBinding>()
             .Where(b => b.Subjects.Any(subject))
-            .SelectMany(b => _manifests.Single<V1ClusterRole>(b.RoleRef.Name).Rules)
+            .SelectMany(b => Manifests.Single<V1ClusterRole>(b.RoleRef.Name).Rules)
             .ToList();
 
     private static void AssertCovered(List<V1PolicyRule> rules, RbacRule required, string? resourceName)
