@@ -7,13 +7,10 @@ ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
 
 FROM ${SDK_IMAGE} AS build
 WORKDIR /src
-# Restore first, from the files that decide it, so source edits reuse the cached layer.
 COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props BannedSymbols.txt .editorconfig ./
-COPY src/Sidecar.Core/Sidecar.Core.csproj src/Sidecar.Core/
-COPY src/Sidecar.Kubernetes/Sidecar.Kubernetes.csproj src/Sidecar.Kubernetes/
-COPY src/Sidecar.Agent/Sidecar.Agent.csproj src/Sidecar.Agent/
-RUN dotnet restore src/Sidecar.Agent/Sidecar.Agent.csproj
+# All of src/ (not a list of csproj files), so a project added to the agent's references needs no Dockerfile edit.
 COPY src/ src/
+RUN dotnet restore src/Sidecar.Agent/Sidecar.Agent.csproj
 RUN dotnet publish src/Sidecar.Agent/Sidecar.Agent.csproj -c Release --no-restore -o /app /p:UseAppHost=true
 
 FROM ${RUNTIME_IMAGE} AS runtime
