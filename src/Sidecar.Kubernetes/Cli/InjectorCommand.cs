@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sidecar.Kubernetes.Hosting;
+
+namespace Sidecar.Kubernetes.Cli;
+
+/// <summary><c>sidecar injector</c>: serves the mutating admission webhook until cancelled.</summary>
+public static partial class InjectorCommand
+{
+    /// <summary>Runs the injector.</summary>
+    /// <param name="args">The arguments after <c>injector</c>.</param>
+    /// <param name="cancellationToken">Stops the webhook.</param>
+    /// <returns>0 after a clean stop, 1 when it cannot start, 2 for bad flags (one line on stderr naming the flag).</returns>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var flags = new FlagSet([.. InjectorFlags.MutationFlags, .. InjectorFlags.ServingFlags]).Parse(args, Environment.GetEnvironmentVariable, out var error);
+        var options = flags is null ? null : InjectorFlags.ToOptions(flags, Environment.GetEnvironmentVariable, out error);
+        if (options is null)
+        {
+            await Console.Error.WriteLineAsync($"sidecar injector: {error}");
+            return 2;
+        }
+
+        WebhookCertificate certificate;
+        try
+        {
+            certificate = WebhookCertificateFactory.Create(options, TimeProvider.System);
+        }
+        catch (CryptographicException ex)
+        {
+            await Console.Error.WriteLineAsync($"sidecar injector: flags --tls-cert/--tls-key: cannot load the PEM pair: {ex.Message}");
+            return 2;
+        }
+
+        await using var app = InjectorHost.Build(options, certificate);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"sidecar injector: flag --listen: cannot listen on {options.Listen}: {ex.Message}");
+            return 1;
+        }
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(InjectorCommand).FullName!);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        Log.InjectorListening(logger, string.Join(", ", addresses), certificate.GeneratedCaPem is null ? "mounted" : "self-signed", options.NativeSidecar ? "native" : "container");
+        try
+        {
+            await app.WaitForShutdownAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Diagnostics.EventIds.InjectorListening, LogLevel.Information, "Sidecar injector serving on {Addresses} ({Certificate} certificate, {Mode} sidecar)", EventName = "InjectorListening")]
+        public static partial void InjectorListening(ILogger logger, string addresses, string certificate, string mode);
+    }
+}

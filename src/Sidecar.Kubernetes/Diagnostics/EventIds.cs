@@ -1,0 +1,19 @@
+namespace Sidecar.Kubernetes.Diagnostics;
+
+/// <summary>
+/// Event id ranges (HOUSE_STYLE 8): 1xxx API, 2xxx gossip, 3xxx storage, 4xxx Kubernetes source, 5xxx injector.
+/// Injector ids: 5001-5019 webhook and mutation, 5020-5039 TLS and caBundle, 5040-5059 offline inject.
+/// </summary>
+internal static class EventIds
+{
+    public const int InjectorListening = 5001;
+    public const int PodInjected = 5002;
+    public const int PodSkipped = 5003;
+    public const int PodRejected = 5004;
+    public const int MalformedReview = 5005;
+    public const int SelfSignedCertificate = 5020;
+    public const int CertificateLoaded = 5021;
+    public const int CaBundlePatched = 5022;
+    public const int CaBundlePatchSkipped = 5023;
+    public const int CaBundlePatchFailed = 5024;
+}

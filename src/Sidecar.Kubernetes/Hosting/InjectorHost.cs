@@ -1,0 +1,24 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Sidecar.Kubernetes.Injection;
+
+namespace Sidecar.Kubernetes.Hosting;
+
+/// <summary>Builds the injector's Kestrel app: HTTPS webhook at /inject, /healthz, /readyz and /metrics.</summary>
+internal static class InjectorHost
+{
+    public static WebApplication Build(InjectorOptions options, WebhookCertificate certificate, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var endpoint = IPEndPoint.Parse(options.Listen);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, listen => listen.UseHttps(certificate.ServerCertificate)));
+        configure?.Invoke(builder);
+        builder.Services.AddSidecarInjector(options, certificate);
+
+        var app = builder.Build();
+        app.MapSidecarInjector();
+        return app;
+    }
+}

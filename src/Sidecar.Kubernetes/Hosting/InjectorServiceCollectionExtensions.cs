@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sidecar.Kubernetes.Diagnostics;
+using Sidecar.Kubernetes.Hosting;
+using Sidecar.Kubernetes.Injection;
+using Sidecar.Kubernetes.Webhook;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+internal static class InjectorServiceCollectionExtensions
+{
+    /// <summary>Registers the webhook's services; idempotent (TryAdd).</summary>
+    public static IServiceCollection AddSidecarInjector(this IServiceCollection services, InjectorOptions options, WebhookCertificate certificate)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(certificate);
+        services.TryAddSingleton<InClusterClientFactory>(InClusterClient.Create);
+        services.TryAddSingleton(sp => new PodMutator(sp.GetRequiredService<InjectorOptions>()));
+        services.TryAddSingleton<SidecarInstruments>();
+        services.TryAddSingleton<PrometheusMetrics>();
+        services.TryAddSingleton<AdmissionReviewHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CaBundleHostedService>());
+        return services;
+    }
+}

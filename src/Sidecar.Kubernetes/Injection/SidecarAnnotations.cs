@@ -1,0 +1,27 @@
+namespace Sidecar.Kubernetes.Injection;
+
+/// <summary>
+/// The pod (template) annotations and labels of the external contract (spec/kubernetes.md section 2).
+/// </summary>
+internal static class SidecarAnnotations
+{
+    public const string Prefix = "sidecar.servicecomb.io/";
+    public const string Inject = Prefix + "inject";
+    public const string AppId = Prefix + "app-id";
+    public const string ServiceName = Prefix + "service-name";
+    public const string Version = Prefix + "version";
+    public const string Environment = Prefix + "environment";
+    public const string AppPort = Prefix + "app-port";
+    public const string AppProtocol = Prefix + "app-protocol";
+    public const string Image = Prefix + "image";
+    public const string CpuRequest = Prefix + "cpu-request";
+    public const string MemoryRequest = Prefix + "memory-request";
+    public const string MemoryLimit = Prefix + "memory-limit";
+
+    /// <summary>The label put on injected pods; the peers' headless Service selects it.</summary>
+    public const string InjectedLabel = Prefix + "injected";
+
+    public const string AppNameLabel = "app.kubernetes.io/name";
+    public const string AppVersionLabel = "app.kubernetes.io/version";
+    public const string PodTemplateHashLabel = "pod-template-hash";
+}

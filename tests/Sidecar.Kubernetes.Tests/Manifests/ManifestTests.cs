@@ -1,0 +1,176 @@
+using k8s;
+using k8s.Models;
+using Microsoft.AspNetCore.Builder;
+using Sidecar.Kubernetes.Cli;
+using Sidecar.Kubernetes.Hosting;
+using Sidecar.Kubernetes.Injection;
+using YamlDotNet.RepresentationModel;
+
+namespace Sidecar.Kubernetes.Tests.Manifests;
+
+public sealed class ManifestTests
+{
+    private readonly Lazy<ManifestSet> _lazy = new(ManifestSet.Load);
+
+    private ManifestSet Manifests => _lazy.Value;
+
+    public static TheoryData<string> Files() => new(ManifestSet.ObjectFiles().Select(f => Path.GetRelativePath(ManifestSet.Root, f)));
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void EveryDocument_ParsesStrictlyAsTypedModel(string file)
+    {
+        var objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(ManifestSet.Root, file)), strict: true);
+
+        Assert.NotEmpty(objects);
+        Assert.All(objects, o => Assert.IsAssignableFrom<IKubernetesObject<V1ObjectMeta>>(o));
+    }
+
+    [Fact]
+    public void StrictParsing_UnknownField_Throws()
+    {
+        const string yaml = "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  selectorr: {a: b}\n";
+
+        Assert.ThrowsAny<Exception>(() => KubernetesYaml.LoadAllFromString(yaml, strict: true));
+    }
+
+    [Fact]
+    public void Kustomizations_ListEveryObjectFileExactlyOnce()
+    {
+        var listed = Directory.EnumerateFiles(ManifestSet.Root, "kustomization.yaml", SearchOption.AllDirectories)
+            .SelectMany(k =>
+            {
+                var stream = new YamlStream();
+                stream.Load(new StringReader(File.ReadAllText(k)));
+                var resources = (YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode)["resources"];
+                return resources.Select(r => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(k)!, ((YamlScalarNode)r).Value!)));
+            })
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(ManifestSet.ObjectFiles().Select(Path.GetFullPath).ToList(), listed);
+    }
+
+    [Fact]
+    public void InjectorService_SelectsInjectorPodsAndTargetsItsPort()
+    {
+        var deployment = Manifests.Single<V1Deployment>("sidecar-injector");
+        var service = Manifests.Single<V1Service>("sidecar-injector");
+
+        Assert.Equal(deployment.Metadata.NamespaceProperty, service.Metadata.NamespaceProperty);
+        AssertSelects(service.Spec.Selector, deployment.Spec.Template.Metadata.Labels);
+        AssertSelects(deployment.Spec.Selector.MatchLabels, deployment.Spec.Template.Metadata.Labels);
+        var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
+        var port = Assert.Single(service.Spec.Ports);
+        Assert.Contains(container.Ports, p => p.Name == port.TargetPort.Value || p.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) == port.TargetPort.Value);
+    }
+
+    [Fact]
+    public void Webhook_PointsAtInjectorServiceAndFollowsTheSpec()
+    {
+        var service = Manifests.Single<V1Service>("sidecar-injector");
+        var configuration = Manifests.Single<V1MutatingWebhookConfiguration>(SidecarDefaults.WebhookConfigurationName);
+
+        var webhook = Assert.Single(configuration.Webhooks);
+        var target = webhook.ClientConfig.Service;
+        Assert.Equal(service.Metadata.Name, target.Name);
+        Assert.Equal(service.Metadata.NamespaceProperty, target.NamespaceProperty);
+        Assert.Equal(InjectorEndpointRouteBuilderExtensions.InjectPath, target.Path);
+        Assert.Contains(service.Spec.Ports, p => p.Port == (target.Port ?? 443));
+        Assert.Contains(webhook.FailurePolicy, new[] { "Ignore", "Fail" });
+        Assert.Equal("None", webhook.SideEffects);
+        Assert.Equal(["v1"], webhook.AdmissionReviewVersions);
+        Assert.Equal("IfNeeded", webhook.ReinvocationPolicy);
+        var rule = Assert.Single(webhook.Rules);
+        Assert.Equal(["pods"], rule.Resources);
+        Assert.Equal(["CREATE"], rule.Operations);
+        Assert.Equal([""], rule.ApiGroups);
+        var excluded = Assert.Single(webhook.NamespaceSelector.MatchExpressions, e => e.Key == "kubernetes.io/metadata.name" && e.OperatorProperty == "NotIn").Values;
+        Assert.Contains("kube-system", excluded);
+        Assert.Contains(service.Metadata.NamespaceProperty, excluded);
+    }
+
+    [Fact]
+    public void InjectorDeployment_ArgsAreValidInjectorFlagsMatchingTheManifests()
+    {
+        var deployment = Manifests.Single<V1Deployment>("sidecar-injector");
+        var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
+        Assert.Equal("injector", container.Args[0]);
+
+        var flags = new FlagSet([.. InjectorFlags.MutationFlags, .. InjectorFlags.ServingFlags]).Parse(container.Args.Skip(1).ToList(), _ => null, out var error);
+
+        Assert.Null(error);
+        Assert.Equal(SidecarDefaults.WebhookConfigurationName, flags!["webhook-config"]);
+        Assert.Equal(Manifests.Single<V1Service>("sidecar-injector").Metadata.Name, flags["service-name"]);
+        var mount = Assert.Single(container.VolumeMounts, m => m.MountPath == flags["cluster-config"]);
+        var volume = Assert.Single(deployment.Spec.Template.Spec.Volumes, v => v.Name == mount.Name);
+        var configMap = Manifests.Single<V1ConfigMap>(volume.ConfigMap.Name);
+        Assert.Equal(deployment.Metadata.NamespaceProperty, configMap.Metadata.NamespaceProperty);
+        Assert.All(configMap.Data.Keys, k => Assert.Matches("^SIDECAR_[A-Z0-9_]+$", k));
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+        Assert.True(deployment.Spec.Template.Spec.SecurityContext.RunAsNonRoot);
+    }
+
+    [Fact]
+    public void PeersService_IsHeadlessAndSelectsInjectedPodsOnGossipPorts()
+    {
+        var peers = Manifests.Single<V1Service>("sidecar-peers");
+
+        Assert.Equal("None", peers.Spec.ClusterIP);
+        Assert.True(peers.Spec.PublishNotReadyAddresses);
+        Assert.Equal(new Dictionary<string, string> { [SidecarAnnotations.InjectedLabel] = "true" }, peers.Spec.Selector);
+        Assert.Contains(peers.Spec.Ports, p => p.Port == SidecarDefaults.GossipPort && p.Protocol == "TCP");
+        Assert.Contains(peers.Spec.Ports, p => p.Port == SidecarDefaults.GossipPort && p.Protocol == "UDP");
+        Assert.StartsWith(peers.Metadata.Name + ":", Manifests.Single<V1ConfigMap>("sidecar-cluster").Data["SIDECAR_JOIN"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GossipSecret_MatchesWhatInjectedSidecarsReference()
+    {
+        var secret = Manifests.Single<V1Secret>(SidecarDefaults.GossipKeySecretName);
+
+        Assert.True(secret.StringData.ContainsKey(SidecarDefaults.GossipKeySecretKey));
+        Assert.Equal(SidecarDefaults.GossipKeySecretName, new InjectorOptions().GossipKeySecretName);
+    }
+
+    [Fact]
+    public void InjectorRbac_CoversCaBundlePatchOnItsOwnWebhookConfiguration()
+    {
+        var deployment = Manifests.Single<V1Deployment>("sidecar-injector");
+        var account = deployment.Spec.Template.Spec.ServiceAccountName;
+        Assert.NotNull(Manifests.All<V1ServiceAccount>().SingleOrDefault(a => a.Metadata.Name == account && a.Metadata.NamespaceProperty == deployment.Metadata.NamespaceProperty));
+
+        var rules = RulesBoundTo(subject => subject.Kind == "ServiceAccount" && subject.Name == account && subject.NamespaceProperty == deployment.Metadata.NamespaceProperty);
+
+        AssertCovered(rules, CaBundlePatcher.RequiredRule, SidecarDefaults.WebhookConfigurationName);
+    }
+
+    [Fact]
+    public void AgentRbac_CoversWhatTheKubernetesSourceReads()
+    {
+        var rules = RulesBoundTo(subject => subject.Kind == "Group" && subject.Name == "system:serviceaccounts");
+
+        Assert.All(RbacRule.AgentRules, required => AssertCovered(rules, required, resourceName: null));
+        Assert.Contains(RbacRule.AgentRules, r => r is { ApiGroup: "discovery.k8s.io", Resource: "endpointslices" });
+    }
+
+    private List<V1PolicyRule> RulesBoundTo(Func<Rbacv1Subject, bool> subject) =>
+        Manifests.All<V1ClusterRoleBinding>()
+            .Where(b => b.Subjects.Any(subject))
+            .SelectMany(b => Manifests.Single<V1ClusterRole>(b.RoleRef.Name).Rules)
+            .ToList();
+
+    private static void AssertCovered(List<V1PolicyRule> rules, RbacRule required, string? resourceName)
+    {
+        foreach (var verb in required.Verbs)
+        {
+            Assert.True(
+                rules.Any(r => r.ApiGroups.Contains(required.ApiGroup) && r.Resources.Contains(required.Resource) && r.Verbs.Contains(verb)
+                    && (r.ResourceNames is null || r.ResourceNames.Count == 0 || (resourceName is not null && r.ResourceNames.Contains(resourceName)))),
+                $"no rule grants {verb} on {required.Resource} ({required.ApiGroup})");
+        }
+    }
+
+    private static void AssertSelects(IDictionary<string, string> selector, IDictionary<string, string> labels) =>
+        Assert.All(selector, pair => Assert.Equal(pair.Value, Assert.Contains(pair.Key, labels)));
+}
