@@ -33,6 +33,10 @@ internal static class SidecarCommand
                     }
 
                     return 0;
+                case "injector":
+                    return await Kubernetes.Cli.InjectorCommand.RunAsync(args[1..], CancellationToken.None);
+                case "inject":
+                    return await Kubernetes.Cli.InjectCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
                 default:
                     Console.Error.WriteLine($"sidecar: unknown command '{args[0]}' (commands: agent, injector, inject; see 'sidecar --help')");
                     return 2;
