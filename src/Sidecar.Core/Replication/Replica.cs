@@ -208,11 +208,7 @@ public sealed class Replica : IAsyncDisposable
             Interlocked.Exchange(ref _nextPublish, NewSignal()).TrySetResult();
         }
 
-        foreach (var operation in batch)
-        {
-            operation.Complete();
-        }
-
+        // Observers first, so that a writer that has its answer can rely on them having seen its change.
         if (!persisted.IsEmpty)
         {
             var localActivity = persisted.Durable || persisted.Leases.Any(l => l.Value is not null);
@@ -221,6 +217,11 @@ public sealed class Replica : IAsyncDisposable
             {
                 observer(changeSet);
             }
+        }
+
+        foreach (var operation in batch)
+        {
+            operation.Complete();
         }
     }
 
