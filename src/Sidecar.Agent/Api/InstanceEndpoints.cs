@@ -92,7 +92,7 @@ internal static class InstanceEndpoints
     {
         var ids = InstanceOf(context);
         var snapshot = replica.Snapshot;
-        var access = ids.Ok ? Access(context, snapshot, ids.Value.Service) : ids.Error!;
+        var access = ids.Ok ? Access(context, snapshot, ids.Value.Service, ids.Value.InstanceId) : ids.Error!;
         if (!access.Ok)
         {
             await WriteErrorAsync(context, access.Error!);
@@ -121,8 +121,11 @@ internal static class InstanceEndpoints
         return body;
     }
 
-    /// <summary>Resolves provider and optional consumer, applying spec 2.3 (list answers 400012 when refused).</summary>
-    private static Result<(ServiceView Provider, ServiceView? Consumer)> Access(HttpContext context, RegistrySnapshot snapshot, ServiceRef service)
+    /// <summary>
+    /// Resolves provider and optional consumer, applying spec 2.3: a refused consumer gets 400012 from the list (I2) and
+    /// 400017 from get-one (I3, <paramref name="instanceId"/> given), as in Service-Center.
+    /// </summary>
+    private static Result<(ServiceView Provider, ServiceView? Consumer)> Access(HttpContext context, RegistrySnapshot snapshot, ServiceRef service, string? instanceId = null)
     {
         var consumerId = context.Request.Headers["X-ConsumerId"].ToString();
         ServiceView? consumer = null;
@@ -135,10 +138,16 @@ internal static class InstanceEndpoints
             }
         }
 
-        if (!snapshot.Services.TryGetValue(service, out var provider)
-            || (consumer is not null && (!Discovery.Accessible(consumer, provider) || consumer.Environment != provider.Environment)))
+        if (!snapshot.Services.TryGetValue(service, out var provider))
         {
             return ScError.Of(ErrorCode.ServiceNotExists, $"Provider[{service.ServiceId}] does not exist.");
+        }
+
+        if (consumer is not null && (!Discovery.Accessible(consumer, provider) || consumer.Environment != provider.Environment))
+        {
+            return instanceId is null
+                ? ScError.Of(ErrorCode.ServiceNotExists, $"Provider[{service.ServiceId}] does not exist.")
+                : ScError.Of(ErrorCode.InstanceNotExists, $"Instance[{instanceId}] does not exist.");
         }
 
         return (provider, consumer);

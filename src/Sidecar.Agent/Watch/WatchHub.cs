@@ -57,6 +57,15 @@ internal sealed class WatchHub : IDisposable
         }
     }
 
+    /// <summary>How many watch sockets of <paramref name="consumer"/> are registered (tests wait on it).</summary>
+    internal int CountWatchers(ServiceRef consumer)
+    {
+        lock (_lock)
+        {
+            return _watchers.TryGetValue(consumer, out var list) ? list.Count : 0;
+        }
+    }
+
     public void Dispose() => _subscription.Dispose();
 
     private void OnChanges(ReplicaChangeSet changes)
