@@ -108,7 +108,8 @@ internal static class InstanceEndpoints
 
         await RecordDependency(context, registry, snapshot, consumer, provider);
         var body = InstanceBody(instance);
-        await WriteDiscoveryAsync(context, body, Discovery.RevisionOf(body));
+        // The instance's own revision, so that batch find (I5 instances) agrees with it.
+        await WriteDiscoveryAsync(context, body, Discovery.RevisionOf(instance.Json));
     }
 
     private static byte[] InstanceBody(InstanceView instance)
@@ -194,7 +195,7 @@ internal static class InstanceEndpoints
         var body = await ReadJsonAsync(context, MaxBody, SidecarJsonContext.Default.HeartbeatSetRequest);
         var error = body.Error
             ?? (body.Value!.Instances is not { Count: > 0 } ? ScError.InvalidParams("field 'HeartbeatSetRequest.Instances' must not be empty") : null)
-            ?? body.Value!.Instances!.Select(i => IdValidator.ValidateServiceId(i.ServiceId) ?? IdValidator.ValidateInstanceId(i.InstanceId))
+            ?? body.Value!.Instances!.Select(i => IdValidator.ValidateServiceId(i?.ServiceId) ?? IdValidator.ValidateInstanceId(i?.InstanceId))
                 .FirstOrDefault(e => e is not null);
         if (error is not null)
         {

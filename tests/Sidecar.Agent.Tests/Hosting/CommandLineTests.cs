@@ -113,7 +113,11 @@ public sealed class CommandLineTests
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (response is null)
             {
-                Assert.False(process.HasExited, "the agent exited: " + await stderr);
+                if (process.HasExited)
+                {
+                    Assert.Fail($"the agent exited with {process.ExitCode}: {await stderr}");
+                }
+
                 try
                 {
                     response = await client.GetAsync("/v1/health", Ct);
