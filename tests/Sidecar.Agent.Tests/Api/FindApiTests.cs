@@ -346,4 +346,14 @@ public sealed class FindApiTests : IAsyncLifetime
 
         await ScAssert.ErrorAsync(response, 400001);
     }
+    [Fact]
+    public async Task Find_CommonFlags_AreTolerated()
+    {
+        var name = UniqueName();
+        await _server.RegisterInstanceAsync(await _server.RegisterServiceAsync(name));
+
+        var instances = await _server.FindAsync("app", name, "&global=true&noCache=1&cacheOnly=false", new Dictionary<string, string> { ["Authorization"] = "Bearer token" });
+
+        Assert.Single(instances);
+    }
 }

@@ -215,4 +215,47 @@ public sealed class WatchApiTests : IAsyncLifetime
         Assert.Equal(instanceId, created.GetProperty("instance").GetProperty("instanceId").GetString());
         Assert.Equal(WebSocketState.Open, socket.State);
     }
+    [Fact]
+    public async Task Watch_WatcherServiceDeleted_ClosesTheSocket()
+    {
+        var consumerId = await _server.RegisterServiceAsync(UniqueName("cons"));
+        using var socket = await WatchAsync(consumerId);
+
+        using (var delete = await _server.SendAsync(HttpMethod.Delete, $"{V4}/microservices/{consumerId}"))
+        {
+            await ScAssert.EmptyOkAsync(delete);
+        }
+
+        var (type, _) = await ReceiveAsync(socket);
+        Assert.Equal(WebSocketMessageType.Close, type);
+    }
+
+    [Fact]
+    public async Task Watch_IdleConnection_ServerSendsPingFrames()
+    {
+        await using var server = await StartAsync(watchPingInterval: TimeSpan.FromMilliseconds(200));
+        var consumerId = await server.RegisterServiceAsync(UniqueName("cons"));
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Ct);
+        var stream = tcp.GetStream();
+        var handshake = $"GET {V4}/microservices/{consumerId}/watcher HTTP/1.1\r\nHost: {server.BaseAddress.Authority}\r\n" +
+            "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(handshake), Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+
+        var headers = new StringBuilder();
+        var one = new byte[1];
+        while (!headers.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            Assert.Equal(1, await stream.ReadAsync(one, timeout.Token));
+            headers.Append((char)one[0]);
+        }
+
+        var frame = new byte[2];
+        await stream.ReadExactlyAsync(frame, timeout.Token);
+
+        Assert.StartsWith("HTTP/1.1 101", headers.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0x9, frame[0] & 0x0F);
+    }
 }
