@@ -56,7 +56,8 @@ internal static class AgentEndpoints
 
         var tenant = TenantOf(context);
         var key = new NameKey(tenant.Domain, tenant.Project, env, appId, serviceName!);
-        var answer = replica.Snapshot.Find(key);
+        var snapshot = replica.Snapshot;
+        var answer = snapshot.Find(key);
         if (index is { } known && (answer?.Index ?? 0) == known)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -65,8 +66,10 @@ internal static class AgentEndpoints
             {
                 while ((answer?.Index ?? 0) == known)
                 {
-                    await replica.WaitForChangeAsync(replica.Snapshot.Index, timeout.Token);
-                    answer = replica.Snapshot.Find(key);
+                    // Wait for a snapshot newer than the one answered from, so a change published in between is not missed.
+                    await replica.WaitForChangeAsync(snapshot.Index, timeout.Token);
+                    snapshot = replica.Snapshot;
+                    answer = snapshot.Find(key);
                 }
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)

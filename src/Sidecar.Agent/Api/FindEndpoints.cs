@@ -60,10 +60,12 @@ internal static class FindEndpoints
         }
 
         var body = await ReadJsonAsync(context, MaxBody, SidecarJsonContext.Default.BatchFindRequest);
+        var consumerId = context.Request.Headers["X-ConsumerId"].ToString();
         var error = body.Error
             ?? (body.Value!.Services is not { Count: > 0 } && body.Value.Instances is not { Count: > 0 }
                 ? ScError.InvalidParams("services and instances are both empty")
-                : null);
+                : null)
+            ?? ValidateBatch(body.Value, consumerId);
         if (error is not null)
         {
             await WriteErrorAsync(context, error);
@@ -72,7 +74,6 @@ internal static class FindEndpoints
 
         var snapshot = replica.Snapshot;
         var tenant = TenantOf(context);
-        var consumerId = context.Request.Headers["X-ConsumerId"].ToString();
         var services = body.Value!.Services is { Count: > 0 } serviceItems
             ? await FindServicesAsync(context, registry, snapshot, tenant, consumerId, serviceItems)
             : null;
@@ -91,23 +92,10 @@ internal static class FindEndpoints
         var collector = new BatchCollector();
         for (var index = 0; index < items.Count; index++)
         {
-            var key = items[index].Service;
-            var error = key is null
-                ? ScError.InvalidParams("field 'FindService.Service' is required")
-                : FindValidator.Validate(key.AppId, key.ServiceName, key.Environment, null, consumerId);
-            VersionRule rule = default;
-            if (error is null && !VersionRule.TryParse(key!.Version, out rule))
-            {
-                error = ScError.InvalidParams($"invalid version rule '{key.Version}'");
-            }
-
-            if (error is not null)
-            {
-                collector.Fail(index, error);
-                continue;
-            }
-
-            var found = Discovery.Find(snapshot, tenant, consumerId, key!.Environment, key.AppId!, key.ServiceName!, rule, null);
+            // Validated by ValidateBatch.
+            var key = items[index].Service!;
+            _ = VersionRule.TryParse(key.Version, out var rule);
+            var found = Discovery.Find(snapshot, tenant, consumerId, key.Environment, key.AppId!, key.ServiceName!, rule, null);
             if (!found.Ok)
             {
                 collector.Fail(index, found.Error!);
@@ -130,23 +118,16 @@ internal static class FindEndpoints
         var collector = new BatchCollector();
         for (var index = 0; index < items.Count; index++)
         {
-            var key = items[index].Instance;
-            var error = key is null
-                ? ScError.InvalidParams("field 'FindInstance.Instance' is required")
-                : IdValidator.ValidateServiceId(key.ServiceId) ?? IdValidator.ValidateInstanceId(key.InstanceId);
-            if (error is not null)
-            {
-                collector.Fail(index, error);
-                continue;
-            }
-
+            // Validated by ValidateBatch.
+            var key = items[index].Instance!;
             var consumer = consumerId.Length > 0 ? snapshot.Service(tenant.Domain, tenant.Project, consumerId) : null;
-            var provider = snapshot.Service(tenant.Domain, tenant.Project, key!.ServiceId!);
+            var provider = snapshot.Service(tenant.Domain, tenant.Project, key.ServiceId!);
             if (consumerId.Length > 0 && consumer is null)
             {
                 collector.Fail(index, ScError.Of(ErrorCode.ServiceNotExists, $"Consumer[{consumerId}] does not exist."));
             }
-            else if (provider is null || !Discovery.Accessible(consumer, provider) || !provider.InstancesById.TryGetValue(key.InstanceId!, out var instance))
+            else if (provider is null || !Discovery.Accessible(consumer, provider) || (consumer is not null && consumer.Environment != provider.Environment)
+                || !provider.InstancesById.TryGetValue(key.InstanceId!, out var instance))
             {
                 collector.Fail(index, ScError.Of(ErrorCode.InstanceNotExists, $"Instance[{key.ServiceId}/{key.InstanceId}] does not exist."));
             }
@@ -157,6 +138,40 @@ internal static class FindEndpoints
         }
 
         return collector.Result();
+    }
+
+    /// <summary>
+    /// Service-Center validates the whole batch before finding anything (<c>FindManyInstanceReqValidator</c>): an item
+    /// without its key, or with an invalid one, makes the request a 400001.
+    /// </summary>
+    private static ScError? ValidateBatch(BatchFindRequest request, string consumerId)
+    {
+        foreach (var item in request.Services ?? [])
+        {
+            var key = item?.Service;
+            var error = key is null
+                ? ScError.InvalidParams("field 'FindService.Service' is required")
+                : FindValidator.Validate(key.AppId, key.ServiceName, key.Environment, null, consumerId)
+                    ?? (VersionRule.TryParse(key.Version, out _) ? null : ScError.InvalidParams($"invalid version rule '{key.Version}'"));
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        foreach (var item in request.Instances ?? [])
+        {
+            var key = item?.Instance;
+            var error = key is null
+                ? ScError.InvalidParams("field 'FindInstance.Instance' is required")
+                : IdValidator.ValidateServiceId(key.ServiceId) ?? IdValidator.ValidateInstanceId(key.InstanceId);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Sorts batch items into updated, not-modified and failed (failures grouped by error).</summary>
@@ -186,7 +201,8 @@ internal static class FindEndpoints
             Updated = _updated.Count > 0 ? _updated : null,
             NotModified = _notModified.Count > 0 ? _notModified : null,
             Failed = _failed.Count > 0
-                ? _failed.GroupBy(f => f.Error).Select(g => new BatchFindFailed(g.Select(f => f.Index).ToList(), g.Key)).ToList()
+                // Grouped by error code, each group showing its first error, as Service-Center does (batchFindServices).
+                ? _failed.GroupBy(f => f.Error.ErrorCode).Select(g => new BatchFindFailed(g.Select(f => f.Index).ToList(), g.First().Error)).ToList()
                 : null,
         };
     }

@@ -94,7 +94,7 @@ internal static class InstanceEndpoints
     {
         var ids = InstanceOf(context);
         var snapshot = replica.Snapshot;
-        var access = ids.Ok ? Access(context, snapshot, ids.Value.Service) : ids.Error!;
+        var access = ids.Ok ? Access(context, snapshot, ids.Value.Service, ids.Value.InstanceId) : ids.Error!;
         if (!access.Ok)
         {
             await WriteErrorAsync(context, access.Error!);
@@ -110,7 +110,8 @@ internal static class InstanceEndpoints
 
         await RecordDependency(context, registry, snapshot, consumer, provider);
         var body = InstanceBody(instance);
-        await WriteDiscoveryAsync(context, body, Discovery.RevisionOf(body), provider.Sources);
+        // The instance's own revision, so that batch find (I5 instances) agrees with it.
+        await WriteDiscoveryAsync(context, body, Discovery.RevisionOf(instance.Json), provider.Sources);
     }
 
     private static byte[] InstanceBody(InstanceView instance)
@@ -123,8 +124,11 @@ internal static class InstanceEndpoints
         return body;
     }
 
-    /// <summary>Resolves provider and optional consumer, applying spec 2.3 (list answers 400012 when refused).</summary>
-    private static Result<(ServiceView Provider, ServiceView? Consumer)> Access(HttpContext context, RegistrySnapshot snapshot, ServiceRef service)
+    /// <summary>
+    /// Resolves provider and optional consumer, applying spec 2.3: a refused consumer gets 400012 from the list (I2) and
+    /// 400017 from get-one (I3, <paramref name="instanceId"/> given), as in Service-Center.
+    /// </summary>
+    private static Result<(ServiceView Provider, ServiceView? Consumer)> Access(HttpContext context, RegistrySnapshot snapshot, ServiceRef service, string? instanceId = null)
     {
         var consumerId = context.Request.Headers["X-ConsumerId"].ToString();
         ServiceView? consumer = null;
@@ -137,10 +141,16 @@ internal static class InstanceEndpoints
             }
         }
 
-        if (!snapshot.Services.TryGetValue(service, out var provider)
-            || (consumer is not null && (!Discovery.Accessible(consumer, provider) || consumer.Environment != provider.Environment)))
+        if (!snapshot.Services.TryGetValue(service, out var provider))
         {
             return ScError.Of(ErrorCode.ServiceNotExists, $"Provider[{service.ServiceId}] does not exist.");
+        }
+
+        if (consumer is not null && (!Discovery.Accessible(consumer, provider) || consumer.Environment != provider.Environment))
+        {
+            return instanceId is null
+                ? ScError.Of(ErrorCode.ServiceNotExists, $"Provider[{service.ServiceId}] does not exist.")
+                : ScError.Of(ErrorCode.InstanceNotExists, $"Instance[{instanceId}] does not exist.");
         }
 
         return (provider, consumer);
@@ -198,7 +208,7 @@ internal static class InstanceEndpoints
         var body = await ReadJsonAsync(context, MaxBody, SidecarJsonContext.Default.HeartbeatSetRequest);
         var error = body.Error
             ?? (body.Value!.Instances is not { Count: > 0 } ? ScError.InvalidParams("field 'HeartbeatSetRequest.Instances' must not be empty") : null)
-            ?? body.Value!.Instances!.Select(i => IdValidator.ValidateServiceId(i.ServiceId) ?? IdValidator.ValidateInstanceId(i.InstanceId))
+            ?? body.Value!.Instances!.Select(i => IdValidator.ValidateServiceId(i?.ServiceId) ?? IdValidator.ValidateInstanceId(i?.InstanceId))
                 .FirstOrDefault(e => e is not null);
         if (error is not null)
         {

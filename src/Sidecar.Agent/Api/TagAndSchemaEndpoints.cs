@@ -106,8 +106,8 @@ internal static class TagAndSchemaEndpoints
         var body = service.Ok ? await ReadJsonAsync(context, MaxBody, SidecarJsonContext.Default.SchemasBody) : default;
         var error = service.Error ?? body.Error
             ?? (body.Value!.Schemas is not { Count: > 0 } ? ScError.InvalidParams("field 'ModifySchemasRequest.Schemas' must not be empty") : null)
-            ?? body.Value!.Schemas!.Select(s => IdValidator.ValidateSchemaId(s.SchemaId)
-                ?? (string.IsNullOrEmpty(s.Schema) ? ScError.InvalidParams($"schema '{s.SchemaId}' is empty") : null)).FirstOrDefault(e => e is not null);
+            ?? body.Value!.Schemas!.Select(s => IdValidator.ValidateSchemaId(s?.SchemaId)
+                ?? (string.IsNullOrEmpty(s!.Schema) ? ScError.InvalidParams($"schema '{s.SchemaId}' is empty") : null)).FirstOrDefault(e => e is not null);
         await (error is not null
             ? WriteErrorAsync(context, error)
             : WriteResultAsync(context, await registry.PutSchemasAsync(service.Value, body.Value!.Schemas!, context.RequestAborted)));

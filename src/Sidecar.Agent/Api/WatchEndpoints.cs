@@ -53,6 +53,8 @@ internal static class WatchEndpoints
                 await socket.SendAsync(payload, WebSocketMessageType.Text, true, closed.Token);
             }
 
+            // The hub ended the stream: the watching service was deleted.
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "service deleted", closed.Token);
             await reading;
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)

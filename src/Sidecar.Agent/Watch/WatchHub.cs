@@ -57,6 +57,15 @@ internal sealed class WatchHub : IDisposable
         }
     }
 
+    /// <summary>How many watch sockets of <paramref name="consumer"/> are registered (tests wait on it).</summary>
+    internal int CountWatchers(ServiceRef consumer)
+    {
+        lock (_lock)
+        {
+            return _watchers.TryGetValue(consumer, out var list) ? list.Count : 0;
+        }
+    }
+
     public void Dispose() => _subscription.Dispose();
 
     private void OnChanges(ReplicaChangeSet changes)
@@ -71,7 +80,12 @@ internal sealed class WatchHub : IDisposable
 
         foreach (var change in changes.Changes)
         {
-            if (change.After.Key.Kind == RecordKind.Instance && EventOf(change, changes) is var (consumers, payload) && payload is not null)
+            if (change.After.Key.Kind == RecordKind.Service && !changes.After.Services.ContainsKey(change.After.Key.Service))
+            {
+                // Service-Center closes the watch of a service that is deleted.
+                CloseWatchers(change.After.Key.Service);
+            }
+            else if (change.After.Key.Kind == RecordKind.Instance && EventOf(change, changes) is var (consumers, payload) && payload is not null)
             {
                 Publish(change.After.Key.Service, consumers, payload);
             }
@@ -104,6 +118,17 @@ internal sealed class WatchHub : IDisposable
             ?? changes.Before.Consumers.GetValueOrDefault(provider.NameKey);
         var payload = JsonSerializer.SerializeToUtf8Bytes(new WatchEvent(action, key, instance), SidecarJsonContext.Default.WatchEvent);
         return (consumers ?? [], payload);
+    }
+
+    private void CloseWatchers(ServiceRef consumer)
+    {
+        lock (_lock)
+        {
+            foreach (var channel in _watchers.GetValueOrDefault(consumer) ?? [])
+            {
+                channel.Writer.TryComplete();
+            }
+        }
     }
 
     private void Publish(ServiceRef provider, IEnumerable<string> consumers, byte[] payload)

@@ -27,6 +27,11 @@ public sealed partial class LocalRegistry
 
         foreach (var instance in request.Instances ?? [])
         {
+            if (instance is null)
+            {
+                return Task.FromResult<Result<string>>(ScError.InvalidParams("field 'CreateServiceRequest.Instances' must not contain null"));
+            }
+
             // The service id is not known yet; the instance takes it when registered.
             if (InstanceValidator.Validate(instance with { ServiceId = "pending" }) is { } badInstance)
             {
