@@ -45,6 +45,7 @@ public sealed class AgentServer : IAsyncDisposable
         {
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             NodeName = "test-node",
+            DataDir = Path.Combine(Path.GetTempPath(), "sidecar-test-" + Guid.NewGuid().ToString("N")),
             WatchPingInterval = watchPingInterval ?? TimeSpan.FromSeconds(30),
         };
         var app = AgentHost.Build(options, services =>
@@ -61,9 +62,14 @@ public sealed class AgentServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var dataDir = App.Services.GetRequiredService<AgentOptions>().DataDir;
         Client.Dispose();
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
+        if (Directory.Exists(dataDir))
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     /// <summary>A service name no other test uses.</summary>

@@ -12,10 +12,12 @@ internal sealed partial class LiteDbReplicaStore
     /// <exception cref="StorageException">The data dir cannot be created or written.</exception>
     public static (LiteDbReplicaStore Store, PersistedState State) Open(string dataDir, TimeProvider timeProvider, ILogger logger)
     {
-        var path = System.IO.Path.Combine(EnsureWritable(dataDir), FileName);
+        var dir = EnsureWritable(dataDir);
+        var dataDirLock = LockDataDir(dir);
+        var path = System.IO.Path.Combine(dir, FileName);
         try
         {
-            return Load(path, timeProvider, logger);
+            return Load(path, dataDirLock, timeProvider, logger);
         }
         catch (Exception ex) when (ex is LiteException or InvalidCastException or IOException or InvalidOperationException or FormatException or ArgumentException)
         {
@@ -28,16 +30,16 @@ internal sealed partial class LiteDbReplicaStore
             }
 
             Log.CorruptFile(logger, ex, path, kept);
-            return Load(path, timeProvider, logger);
+            return Load(path, dataDirLock, timeProvider, logger);
         }
     }
 
-    private static (LiteDbReplicaStore, PersistedState) Load(string path, TimeProvider timeProvider, ILogger logger)
+    private static (LiteDbReplicaStore, PersistedState) Load(string path, FileStream dataDirLock, TimeProvider timeProvider, ILogger logger)
     {
         var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
         try
         {
-            var store = new LiteDbReplicaStore(db, timeProvider, logger);
+            var store = new LiteDbReplicaStore(db, dataDirLock, timeProvider, logger);
             var unreadable = 0;
             var records = new List<Record>();
             foreach (var document in store._records.FindAll())
@@ -67,6 +69,19 @@ internal sealed partial class LiteDbReplicaStore
         {
             db.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Two agents on one data dir would corrupt the file: the second one is refused while the first runs.</summary>
+    private static FileStream LockDataDir(string dir)
+    {
+        try
+        {
+            return new FileStream(System.IO.Path.Combine(dir, "sidecar.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new StorageException($"--data-dir '{dir}' is in use by another sidecar agent ({ex.Message}); give each agent its own --data-dir");
         }
     }
 

@@ -17,6 +17,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
     public static readonly TimeSpan GroupCommitWindow = TimeSpan.FromMilliseconds(100);
 
     private readonly LiteDatabase _db;
+    private readonly FileStream _lock;
     private readonly ILiteCollection<BsonDocument> _records;
     private readonly ILiteCollection<BsonDocument> _leases;
     private readonly ILiteCollection<BsonDocument> _meta;
@@ -27,9 +28,10 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
     private string _nodeName = "";
     private long _incarnation;
 
-    private LiteDbReplicaStore(LiteDatabase db, TimeProvider timeProvider, ILogger logger)
+    private LiteDbReplicaStore(LiteDatabase db, FileStream dataDirLock, TimeProvider timeProvider, ILogger logger)
     {
         _db = db;
+        _lock = dataDirLock;
         _timeProvider = timeProvider;
         _logger = logger;
         _records = db.GetCollection("records");
@@ -68,6 +70,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
 
         _db.Dispose();
         _queue.Dispose();
+        _lock.Dispose();
     }
 
     private void WriteLoop()
@@ -118,7 +121,15 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
         }
         catch (Exception ex)
         {
-            _db.Rollback();
+            try
+            {
+                _db.Rollback();
+            }
+            catch (Exception rollback) when (rollback is LiteException or IOException or InvalidOperationException)
+            {
+                // The commit's own failure is what the writers need to hear about.
+            }
+
             Log.CommitFailed(_logger, ex, group.Count);
             foreach (var pending in group)
             {

@@ -61,6 +61,17 @@ public sealed class RestartTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_DataDirHeldByAnotherAgent_IsRefusedWithAClearError()
+    {
+        await using var first = await SidecarProcess.StartAsync(_dataDir);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SidecarProcess.StartAsync(_dataDir));
+
+        Assert.Contains("exited with code 1", error.Message);
+        Assert.Equal("{}", await first.Client.GetStringAsync($"{Registry}/microservices"));
+    }
+
+    [Fact]
     public async Task Restart_CorruptFile_KeepsACopyAndStartsEmpty()
     {
         Directory.CreateDirectory(_dataDir);
