@@ -106,6 +106,12 @@ internal static class HttpHarness
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+
+        // Keep the load generator cheap so it takes as little CPU from the server as it can: socket continuations run
+        // on the epoll thread instead of hopping to the thread pool, and idle pool threads do not spin. These apply to
+        // the load generator process only; the server process keeps the runtime's defaults, as the agent does.
+        start.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
         {
             start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
@@ -121,6 +127,7 @@ internal static class HttpHarness
         var phases = new Dictionary<(string Phase, string Target), PhaseTotals>();
         var summaries = new Dictionary<(string Phase, string Target), Fields>();
         var before = ProcessStats.Now();
+        var machineBefore = ProcessStats.MachineBusy();
         while (await load.StandardOutput.ReadLineAsync() is { } line)
         {
             var parts = line.Split(' ');
@@ -129,10 +136,12 @@ internal static class HttpHarness
                 case "BEGIN":
                     sampler.Reset();
                     before = ProcessStats.Now();
+                    machineBefore = ProcessStats.MachineBusy();
                     Console.Error.WriteLine(line);
                     break;
                 case "END":
                     var delta = ProcessStats.Now() - before;
+                    var machine = ProcessStats.MachineBusy() - machineBefore;
                     var key = (parts[1], parts[2]);
                     if (!phases.TryGetValue(key, out var totals))
                     {
@@ -140,8 +149,10 @@ internal static class HttpHarness
                     }
 
                     var fields = Fields.Parse(parts.Skip(4));
-                    totals.Add(delta, fields.Get("requests") + fields.Get("sent"), sampler.Max);
-                    Console.Error.WriteLine(line + Invariant($" server_cpu_s={delta.Cpu.TotalSeconds:F2} rss_max_mib={sampler.Max / 1048576.0:F1}"));
+                    // What the rest of the machine used meanwhile (other sessions' builds and tests share this box).
+                    var others = Math.Max(0, (machine - delta.Cpu).TotalSeconds - fields.Get("client_cpu_s")) / fields.Get("seconds");
+                    totals.Add(delta, fields.Get("requests") + fields.Get("sent"), fields.Get("seconds"), sampler.Max, others);
+                    Console.Error.WriteLine(line + Invariant($" server_cpu_s={delta.Cpu.TotalSeconds:F2} other_cores={others:F2} rss_max_mib={sampler.Max / 1048576.0:F1}"));
                     break;
                 case "SUMMARY":
                     summaries[(parts[1], parts[2])] = Fields.Parse(parts.Skip(3));
@@ -172,19 +183,20 @@ internal static class HttpHarness
         void Line(FormattableString text) => sb.AppendLine(text.ToString(CultureInfo.InvariantCulture));
 
         Line($"Dataset: {instances:N0} instances in {Dataset.Services} services (loaded through LocalRegistry in {loadTime.TotalSeconds:F1} s); find bodies {bodies.Min():N0}-{bodies.Max():N0} bytes, mean {bodies.Average():N0}. Every request asks for the next of the 500 services.");
-        Line($"Load generator: a separate process (`-- load`), raw-socket HTTP/1.1 keep-alive client, {options.Connections} connections per target, same URL sequence against both targets. Agent and bare endpoint share one server process; the two processes share the machine's cores.");
+        Line($"Load generator: a separate process (`-- load`), raw-socket HTTP/1.1 keep-alive client with inline socket completions, {options.Connections} connections per target, same URL sequence against both targets. Agent and bare endpoint share one server process; the two processes share the machine's cores.");
         Line($"");
         Line($"### Throughput, closed loop (P1)");
         Line($"");
         Line($"{options.Rounds} rounds x {options.Duration:F0} s per target after {options.Warmup:F0} s warm-up each, alternating (order swapped every round).");
         Line($"");
-        Line($"| target | req/s | server CPU µs/req | server alloc B/req | gen0 GCs / 100k req | client CPU µs/req | max VmRSS MiB | errors |");
-        Line($"|---|---:|---:|---:|---:|---:|---:|---:|");
+        Line($"| target | req/s | req/s per round | server CPU µs/req | server alloc B/req | gen0 GCs / 100k req | client CPU µs/req | other processes, cores (mean / max) | max VmRSS MiB | errors |");
+        Line($"|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var target in new[] { "bare", "agent" })
         {
             var s = run.Summaries[("closed", target)];
             var p = run.Phases[("closed", target)];
-            Line($"| {target} | {s.Get("rps"):N0} | {p.CpuMicrosPerRequest:F1} | {p.AllocatedPerRequest:N0} | {p.Gen0Per100K:F1} | {s.Get("client_cpu_us_per_req"):F1} | {Mib(p.RssMax)} | {s.Get("errors"):N0} |");
+            var rounds = string.Join(", ", p.Rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)));
+            Line($"| {target} | {s.Get("rps"):N0} | {rounds} | {p.CpuMicrosPerRequest:F1} | {p.AllocatedPerRequest:N0} | {p.Gen0Per100K:F1} | {s.Get("client_cpu_us_per_req"):F1} | {p.OtherCores.Mean:F2} / {p.OtherCores.Max:F2} | {Mib(p.RssMax)} | {s.Get("errors"):N0} |");
         }
 
         var agentRps = run.Summaries[("closed", "agent")].Get("rps");
@@ -198,18 +210,18 @@ internal static class HttpHarness
         Line($"");
         Line($"{options.OpenRounds} rounds x {options.Duration:F0} s per target, alternating. Latency is measured from the scheduled send time (coordinated omission corrected); values in µs.");
         Line($"");
-        Line($"| target | p50 | p90 | p99 | p99.9 | max | requests | errors | sender lag p50 / p99 | server CPU µs/req | server alloc B/req | max VmRSS MiB |");
-        Line($"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Line($"| target | p50 | p90 | p99 | p99.9 | max | requests | errors | sender lag p50 / p99 | server CPU µs/req | server alloc B/req | other processes, cores (mean / max) | max VmRSS MiB |");
+        Line($"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var target in new[] { "bare", "agent" })
         {
             var s = run.Summaries[("open", target)];
             var p = run.Phases[("open", target)];
-            Line($"| {target} | {s.Get("p50"):F0} | {s.Get("p90"):F0} | {s.Get("p99"):F0} | {s.Get("p999"):F0} | {s.Get("max"):F0} | {s.Get("sent"):N0} | {s.Get("errors"):N0} | {s.Get("lag_p50"):F0} / {s.Get("lag_p99"):F0} | {p.CpuMicrosPerRequest:F1} | {p.AllocatedPerRequest:N0} | {Mib(p.RssMax)} |");
+            Line($"| {target} | {s.Get("p50"):F0} | {s.Get("p90"):F0} | {s.Get("p99"):F0} | {s.Get("p999"):F0} | {s.Get("max"):F0} | {s.Get("sent"):N0} | {s.Get("errors"):N0} | {s.Get("lag_p50"):F0} / {s.Get("lag_p99"):F0} | {p.CpuMicrosPerRequest:F1} | {p.AllocatedPerRequest:N0} | {p.OtherCores.Mean:F2} / {p.OtherCores.Max:F2} | {Mib(p.RssMax)} |");
         }
 
         var agentOpen = run.Summaries[("open", "agent")];
         var bareOpen = run.Summaries[("open", "bare")];
-        Line($"| agent / bare | {agentOpen.Get("p50") / bareOpen.Get("p50"):F2} | {agentOpen.Get("p90") / bareOpen.Get("p90"):F2} | {agentOpen.Get("p99") / bareOpen.Get("p99"):F2} | {agentOpen.Get("p999") / bareOpen.Get("p999"):F2} | | | | | | | |");
+        Line($"| agent / bare | {agentOpen.Get("p50") / bareOpen.Get("p50"):F2} | {agentOpen.Get("p90") / bareOpen.Get("p90"):F2} | {agentOpen.Get("p99") / bareOpen.Get("p99"):F2} | {agentOpen.Get("p999") / bareOpen.Get("p999"):F2} | | | | | | | | |");
         Line($"");
         Line($"- agent p99 {agentOpen.Get("p99"):F0} µs (goal <= 250 µs: {Met(agentOpen.Get("p99") <= 250)}), p99.9 {agentOpen.Get("p999"):F0} µs (goal <= 1,000 µs: {Met(agentOpen.Get("p999") <= 1000)})");
         Line($"");
@@ -255,8 +267,20 @@ internal static class HttpHarness
 
         public double Gen0Per100K => _stats.Gen0 * 100_000 / _requests;
 
-        public void Add(ProcessStats delta, double requests, long rssMax)
+        private readonly List<double> _others = [];
+
+        /// <summary>Cores busy with other processes during the phases: mean and max over the rounds.</summary>
+        public (double Mean, double Max) OtherCores => (_others.Average(), _others.Max());
+
+        private readonly List<double> _rates = [];
+
+        /// <summary>Requests per second of each round.</summary>
+        public IReadOnlyList<double> Rates => _rates;
+
+        public void Add(ProcessStats delta, double requests, double seconds, long rssMax, double otherCores)
         {
+            _others.Add(otherCores);
+            _rates.Add(requests / seconds);
             _stats = new ProcessStats(_stats.Cpu + delta.Cpu, _stats.Allocated + delta.Allocated, _stats.Gen0 + delta.Gen0, _stats.Gen1 + delta.Gen1, _stats.Gen2 + delta.Gen2);
             _requests += requests;
             RssMax = Math.Max(RssMax, rssMax);

@@ -25,9 +25,13 @@ internal static class LoadCommand
         }
 
         var names = options.Targets.Select(t => t.Name).ToArray();
-        foreach (var name in names)
+        // Warm both servers and this client (JIT tiers, pools, GC budgets) in alternation, as the measured phases run.
+        for (var round = 0; round < 2; round++)
         {
-            await ClosedLoopAsync(pools[name], requests, options.Warmup);
+            foreach (var name in names)
+            {
+                await ClosedLoopAsync(pools[name], requests, options.Warmup / 2);
+            }
         }
 
         var closed = names.ToDictionary(n => n, _ => new Totals());
@@ -38,8 +42,9 @@ internal static class LoadCommand
                 Sync($"BEGIN closed {name} {round}");
                 var cpu = CpuNow();
                 var (count, errors, seconds) = await ClosedLoopAsync(pools[name], requests, options.Duration);
-                closed[name].Add(count, errors, seconds, CpuNow() - cpu);
-                Sync(Invariant($"END closed {name} {round} requests={count} errors={errors} seconds={seconds:F3}"));
+                var used = CpuNow() - cpu;
+                closed[name].Add(count, errors, seconds, used);
+                Sync(Invariant($"END closed {name} {round} requests={count} errors={errors} seconds={seconds:F3} rps={count / seconds:F0} client_cpu_s={used.TotalSeconds:F2}"));
             }
         }
 
@@ -51,8 +56,9 @@ internal static class LoadCommand
                 Sync($"BEGIN open {name} {round}");
                 var cpu = CpuNow();
                 var result = await OpenLoopAsync(pools[name], requests, options.Rate, options.Duration);
-                open[name].Add(result, CpuNow() - cpu);
-                Sync(Invariant($"END open {name} {round} sent={result.Latencies.Length} errors={result.Errors} p99={Percentile(result.Latencies, 0.99):F1}"));
+                var used = CpuNow() - cpu;
+                open[name].Add(result, used);
+                Sync(Invariant($"END open {name} {round} sent={result.Latencies.Length} errors={result.Errors} seconds={result.Seconds:F3} p50={Percentile(result.Latencies, 0.50):F1} p99={Percentile(result.Latencies, 0.99):F1} p999={Percentile(result.Latencies, 0.999):F1} client_cpu_s={used.TotalSeconds:F2}"));
             }
         }
 

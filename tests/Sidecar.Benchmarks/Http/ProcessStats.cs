@@ -15,6 +15,26 @@ internal readonly record struct ProcessStats(TimeSpan Cpu, long Allocated, int G
     public static ProcessStats operator -(ProcessStats a, ProcessStats b) =>
         new(a.Cpu - b.Cpu, a.Allocated - b.Allocated, a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2);
 
+    /// <summary>CPU time used by every process on the machine (from /proc/stat), and the number of cores.</summary>
+    public static TimeSpan MachineBusy()
+    {
+        const string path = "/proc/stat";
+        if (!File.Exists(path))
+        {
+            return TimeSpan.Zero;
+        }
+
+        // cpu  user nice system idle iowait irq softirq steal ...; in USER_HZ (100 per second on Linux).
+        var fields = File.ReadLines(path).First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long busy = 0;
+        foreach (var i in new[] { 1, 2, 3, 6, 7, 8 })
+        {
+            busy += long.Parse(fields[i], CultureInfo.InvariantCulture);
+        }
+
+        return TimeSpan.FromSeconds(busy / 100.0);
+    }
+
     /// <summary>VmRSS in bytes (0 where /proc is missing).</summary>
     public static long RssBytes()
     {
