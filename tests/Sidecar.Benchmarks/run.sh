@@ -40,13 +40,19 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   echo "- load average (1/5/15 min) before: $load_before, after: $load_after. The machine is shared; the"
   echo "  'other processes' columns show how many cores other work took during each phase."
   echo
+  echo "How to read the HTTP figures: the server process (agent and bare endpoint) and the load generator share the"
+  echo "machine's cores, so closed-loop req/s is bounded by their CPU per request together; 'server CPU µs/req' is"
+  echo "the figure that least depends on the machine. In the open loop, 'sender lag' is how late the load generator's"
+  echo "own sending thread was; when it is large, the tail latencies include time the client itself waited for a core."
+  echo
   echo "## HTTP lookup: agent vs bare Kestrel endpoint, same process, same run"
   echo
   cat "$out/http.md"
   echo
   echo "## The same, with thread-pool spinning off in the server process (\`DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0\`)"
   echo
-  echo "Not the agent's current setting; shown because it halves the server's CPU per request at moderate rates."
+  echo "Not the agent's current setting; shown because it lowers the server's CPU per request at moderate rates"
+  echo "(compare the 'server CPU µs/req' columns of the open-loop tables), at some cost in p50."
   echo
   cat "$out/http-nospin.md"
   echo

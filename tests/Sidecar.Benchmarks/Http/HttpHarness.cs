@@ -29,6 +29,8 @@ internal static class HttpHarness
         await using var agent = AgentHost.Build(new AgentOptions { Listen = loopback, NodeName = "bench", DataDir = Path.GetTempPath() });
         await agent.StartAsync();
         var agentEndPoint = BoundEndPoint(agent);
+        var rssEmpty = IdleRss();
+        var heapEmpty = GC.GetGCMemoryInfo().HeapSizeBytes;
         var loadStart = Stopwatch.GetTimestamp();
         await Dataset.LoadAsync(agent.Services.GetRequiredService<LocalRegistry>(), CancellationToken.None);
         var loadTime = Stopwatch.GetElapsedTime(loadStart);
@@ -38,6 +40,7 @@ internal static class HttpHarness
             s => snapshot.Names[new NameKey("default", "default", "", Dataset.AppId, Dataset.ServiceName(s))] is var a ? (a.Body, a.Revision) : default);
         var instanceCount = snapshot.Services.Values.Sum(v => v.Instances.Length);
         var rssAgentIdle = IdleRss();
+        var heapLoaded = GC.GetGCMemoryInfo().HeapSizeBytes;
 
         await using var bare = BareEndpoint.Build(loopback, answers);
         await bare.StartAsync();
@@ -50,7 +53,7 @@ internal static class HttpHarness
         var rssAfter = ProcessStats.RssBytes();
 
         var bodies = answers.Values.Select(a => a.Body.Length).ToArray();
-        var report = Report(options, run, new Memory(rssAgentIdle, rssBothIdle, rssAfter), instanceCount, bodies, loadTime);
+        var report = Report(options, run, new Memory(rssEmpty, heapEmpty, rssAgentIdle, heapLoaded, rssBothIdle, rssAfter), instanceCount, bodies, loadTime);
         Console.WriteLine(report);
         if (options.Out is { } path)
         {
@@ -229,7 +232,8 @@ internal static class HttpHarness
         Line($"");
         Line($"| state | MiB |");
         Line($"|---|---:|");
-        Line($"| idle, agent with {instances:N0} instances (bare endpoint not yet started), after a full GC | {Mib(memory.AgentIdle)} |");
+        Line($"| idle, agent started with an empty registry, after a full GC (managed heap {Mib(memory.HeapEmpty)}) | {Mib(memory.Empty)} |");
+        Line($"| idle, agent with {instances:N0} instances (bare endpoint not yet started), after a full GC (managed heap {Mib(memory.HeapLoaded)}) | {Mib(memory.AgentIdle)} |");
         Line($"| idle, agent and bare endpoint started, after a full GC | {Mib(memory.BothIdle)} |");
         Line($"| max during the agent's closed-loop phases ({agentRps:N0} req/s) | {Mib(run.Phases[("closed", "agent")].RssMax)} |");
         Line($"| max during the agent's open-loop phases ({options.Rate:N0} req/s) | {Mib(run.Phases[("open", "agent")].RssMax)} |");
@@ -239,7 +243,7 @@ internal static class HttpHarness
         return sb.ToString();
     }
 
-    private sealed record Memory(long AgentIdle, long BothIdle, long After);
+    private sealed record Memory(long Empty, long HeapEmpty, long AgentIdle, long HeapLoaded, long BothIdle, long After);
 
     private sealed record LoadRun(Dictionary<(string Phase, string Target), PhaseTotals> Phases, Dictionary<(string Phase, string Target), Fields> Summaries);
 
