@@ -39,7 +39,7 @@ public static class Discovery
         var services = answer.Services;
         var filtered = AllMatch(services, consumer, tags)
             ? services
-            : services.Where(s => Accessible(consumer, s) && HasTags(s, tags)).ToImmutableArray();
+            : Matching(services, consumer, tags);
         if (!rule.IsAll)
         {
             filtered = [.. rule.Select(filtered, s => s.Service.Version ?? "")];
@@ -75,6 +75,10 @@ public static class Discovery
 
         return true;
     }
+
+    // Kept out of Find: a lambda there would allocate its closure on every call, even when every service matches.
+    private static ImmutableArray<ServiceView> Matching(ImmutableArray<ServiceView> services, ServiceView? consumer, IReadOnlyList<string>? tags) =>
+        services.Where(s => Accessible(consumer, s) && HasTags(s, tags)).ToImmutableArray();
 
     private static bool HasTags(ServiceView service, IReadOnlyList<string>? tags) =>
         tags is null || tags.All(service.Tags.ContainsKey);

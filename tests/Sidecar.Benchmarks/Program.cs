@@ -1,0 +1,29 @@
+using Sidecar.Benchmarks.Http;
+using Sidecar.Benchmarks.Micro;
+
+namespace Sidecar.Benchmarks;
+
+/// <summary>
+/// <c>micro [BenchmarkDotNet args]</c>: in-process hot paths; <c>http [--duration s] [--rate N] ...</c>: the HTTP load
+/// harness against the real agent and a bare Kestrel endpoint; <c>load ...</c>: the load generator process that
+/// <c>http</c> starts (not meant to be run by hand).
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var rest = args.Length > 0 ? args[1..] : [];
+        switch (args.FirstOrDefault())
+        {
+            case "micro":
+                return MicroSuite.Run(rest);
+            case "http":
+                return await HttpHarness.RunAsync(rest);
+            case "load":
+                return await LoadCommand.RunAsync(rest);
+            default:
+                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md]");
+                return 2;
+        }
+    }
+}
