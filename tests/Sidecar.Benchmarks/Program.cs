@@ -19,10 +19,14 @@ internal static class Program
                 return MicroSuite.Run(rest);
             case "http":
                 return await HttpHarness.RunAsync(rest);
+            case "coldstart":
+                return await Storage.ColdStartCommand.RunAsync(rest);
+            case "writes":
+                return await Storage.WriteThroughputCommand.RunAsync(rest);
             case "load":
                 return await LoadCommand.RunAsync(rest);
             default:
-                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md]");
+                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md] | coldstart [runs] [path/to/sidecar.dll] | writes");
                 return 2;
         }
     }
