@@ -46,7 +46,7 @@ internal sealed class BroadcastQueue(int retransmitMult, int maxQueued)
         var scanned = 0;
         foreach (var entry in _queue)
         {
-            if (budget < overhead + 8 || ++scanned > MaxScanned)
+            if (budget < overhead + 8 || ++scanned > MaxScanned || into.Count >= byte.MaxValue)
             {
                 break;
             }

@@ -130,6 +130,9 @@ public sealed partial class GossipNode
             case PushPullFinal m:
                 PushPullFinalReceived(m);
                 break;
+            case PushPullDeltas m:
+                ApplyAll(m.Deltas);
+                break;
         }
     }
 

@@ -3,6 +3,11 @@ using Sidecar.Gossip.Wire;
 
 namespace Sidecar.Gossip;
 
+/// <summary>
+/// Push-pull anti-entropy in four steps, each sending only what differs:
+/// request (bucket hashes of members and sources) → response (responder's members and digests in differing buckets)
+/// → final (requester's members and digests there, plus deltas the responder lacks) → deltas the requester lacks.
+/// </summary>
 public sealed partial class GossipNode
 {
     private const int MaxBuckets = 1024;
@@ -18,31 +23,6 @@ public sealed partial class GossipNode
             {
                 SendPushPullRequest(address, join: true);
             }
-        }
-    }
-
-    /// <summary>Gossips queued broadcasts to a few random members (the dead recently too, so they can refute).</summary>
-    private void GossipTick()
-    {
-        if (_broadcasts.Count == 0)
-        {
-            return;
-        }
-
-        var targets = RandomMembers(
-            _options.GossipNodes,
-            e => e.IsLive || _time.GetElapsedTime(e.StateChangedAt) < _options.GossipToTheDeadTime);
-        var limit = RetransmitLimit();
-        foreach (var target in targets)
-        {
-            _packetParts.Clear();
-            _broadcasts.Take(_packetPayload, GossipCodec.PerMessageOverhead, limit, _packetParts);
-            if (_packetParts.Count == 0)
-            {
-                return;
-            }
-
-            _transport.SendPacket(target.Address, GossipCodec.BuildPacket(_packetParts));
         }
     }
 
@@ -65,45 +45,61 @@ public sealed partial class GossipNode
 
     private void SendPushPullRequest(string address, bool join)
     {
-        var buckets = BucketHashes(BucketCount());
-        _transport.SendStream(address, GossipCodec.EncodeStream(new PushPullRequest(Name, Address, join, buckets, _app.GetDigest())));
+        var count = (int)Math.Min(MaxBuckets, BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, _members.LiveCount / 8)));
+        var request = new PushPullRequest(Name, Address, join, MemberBuckets(count), SourceBuckets(_app.GetDigest(), count));
+        _transport.SendStream(address, GossipCodec.EncodeStream(request));
     }
 
     private void PushPullRequestReceived(PushPullRequest request)
     {
-        var mine = BucketHashes(request.MemberBuckets.Count);
+        var count = request.MemberBuckets.Count;
+        var members = MemberBuckets(count);
+        var digest = _app.GetDigest();
+        var sources = SourceBuckets(digest, count);
         var response = new PushPullResponse(
             Name,
             Address,
-            mine,
-            MembersInDifferingBuckets(mine, request.MemberBuckets),
-            _app.GetDigest(),
-            _app.GetDeltasMissingFrom(request.Digest));
+            members,
+            sources,
+            MembersInDifferingBuckets(members, request.MemberBuckets),
+            DigestInDifferingBuckets(digest, sources, request.SourceBuckets));
         _transport.SendStream(request.Address, GossipCodec.EncodeStream(response));
     }
 
     private void PushPullResponseReceived(PushPullResponse response)
     {
         Merge(response.Members, response.Name);
-        foreach (var delta in response.Deltas)
-        {
-            _app.ApplyDelta(delta.Span);
-        }
 
-        // Compared after merging: a bucket that still differs holds something the responder lacks.
-        var mine = BucketHashes(response.MemberBuckets.Count);
-        var members = MembersInDifferingBuckets(mine, response.MemberBuckets);
-        var deltas = _app.GetDeltasMissingFrom(response.Digest);
-        if (members.Count > 0 || deltas.Count > 0)
+        // Compared after merging: a member bucket that still differs holds something the responder lacks.
+        var count = response.MemberBuckets.Count;
+        var members = MembersInDifferingBuckets(MemberBuckets(count), response.MemberBuckets);
+        var digest = _app.GetDigest();
+        var sourceBuckets = SourceBuckets(digest, count);
+        var mine = DigestInDifferingBuckets(digest, sourceBuckets, response.SourceBuckets);
+        var deltas = mine.Count > 0 || response.Digest.Count > 0 ? _app.GetDeltas(Sources(mine), response.Digest) : [];
+        if (members.Count > 0 || mine.Count > 0 || deltas.Count > 0)
         {
-            _transport.SendStream(response.Address, GossipCodec.EncodeStream(new PushPullFinal(Name, members, deltas)));
+            _transport.SendStream(response.Address, GossipCodec.EncodeStream(new PushPullFinal(Name, Address, sourceBuckets, members, mine, deltas)));
         }
     }
 
     private void PushPullFinalReceived(PushPullFinal final)
     {
+        // What the requester lacks, computed before applying its deltas so that what it sent is not echoed back.
+        var digest = _app.GetDigest();
+        var ours = DigestInDifferingBuckets(digest, SourceBuckets(digest, final.SourceBuckets.Count), final.SourceBuckets);
+        var deltas = ours.Count > 0 ? _app.GetDeltas(Sources(ours), final.Digest) : [];
         Merge(final.Members, final.Name);
-        foreach (var delta in final.Deltas)
+        ApplyAll(final.Deltas);
+        if (deltas.Count > 0)
+        {
+            _transport.SendStream(final.Address, GossipCodec.EncodeStream(new PushPullDeltas(Name, deltas)));
+        }
+    }
+
+    private void ApplyAll(IReadOnlyList<ReadOnlyMemory<byte>> deltas)
+    {
+        foreach (var delta in deltas)
         {
             _app.ApplyDelta(delta.Span);
         }
@@ -134,15 +130,28 @@ public sealed partial class GossipNode
         }
     }
 
-    /// <summary>Members are hashed into buckets by name; a bucket's hash covers its members' incarnations and states.</summary>
-    private int BucketCount() => (int)Math.Min(MaxBuckets, BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, _members.LiveCount / 8)));
+    private static int Bucket(ulong nameHash, int count) => (int)(nameHash % (ulong)count);
 
-    private ulong[] BucketHashes(int count)
+    private static int Bucket(string source, int count) => Bucket(StableHash.Of(source), count);
+
+    private ulong[] MemberBuckets(int count)
     {
         var hashes = new ulong[count];
         foreach (var entry in _members.All())
         {
-            hashes[(int)(entry.NameHash % (ulong)count)] ^= entry.StateHash;
+            hashes[Bucket(entry.NameHash, count)] ^= entry.StateHash;
+        }
+
+        return hashes;
+    }
+
+    private static ulong[] SourceBuckets(IReadOnlyList<SourceDigest> digest, int count)
+    {
+        var hashes = new ulong[count];
+        foreach (var source in digest)
+        {
+            var name = StableHash.Of(source.Source);
+            hashes[Bucket(name, count)] ^= StableHash.Combine(name, StableHash.Combine(source.Hash, (ulong)source.MaxClock ^ ((ulong)source.Count << 48)));
         }
 
         return hashes;
@@ -153,7 +162,7 @@ public sealed partial class GossipNode
         var members = new List<GossipMember>();
         foreach (var entry in _members.All())
         {
-            var bucket = (int)(entry.NameHash % (ulong)mine.Length);
+            var bucket = Bucket(entry.NameHash, mine.Length);
             if (mine[bucket] != theirs[bucket])
             {
                 members.Add(entry.ToMember());
@@ -162,4 +171,21 @@ public sealed partial class GossipNode
 
         return members;
     }
+
+    private static List<SourceDigest> DigestInDifferingBuckets(IReadOnlyList<SourceDigest> digest, ulong[] mine, IReadOnlyList<ulong> theirs)
+    {
+        var result = new List<SourceDigest>();
+        foreach (var source in digest)
+        {
+            var bucket = Bucket(source.Source, mine.Length);
+            if (mine[bucket] != theirs[bucket])
+            {
+                result.Add(source);
+            }
+        }
+
+        return result;
+    }
+
+    private static HashSet<string> Sources(IEnumerable<SourceDigest> digest) => digest.Select(d => d.Source).ToHashSet(StringComparer.Ordinal);
 }

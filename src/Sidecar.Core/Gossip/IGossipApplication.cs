@@ -11,11 +11,14 @@ public interface IGossipApplication
     /// <remarks>Must ignore deltas of sources whose agent is dead or left, so late messages cannot resurrect them.</remarks>
     bool ApplyDelta(ReadOnlySpan<byte> delta);
 
-    /// <summary>Per-source digest of the local records, sent to a push-pull peer.</summary>
+    /// <summary>Per-source digest of the local records (dropped sources excluded); push-pull compares it by buckets.</summary>
     IReadOnlyList<SourceDigest> GetDigest();
 
-    /// <summary>Encoded deltas holding what a peer with this digest lacks or holds in an older version.</summary>
-    IReadOnlyList<ReadOnlyMemory<byte>> GetDeltasMissingFrom(IReadOnlyList<SourceDigest> peerDigest);
+    /// <summary>
+    /// Encoded deltas with what a peer lacks or holds in an older version, among <paramref name="sources"/>.
+    /// <paramref name="peerDigest"/> holds the peer's digests of those sources; a source it does not list is entirely lacking.
+    /// </summary>
+    IReadOnlyList<ReadOnlyMemory<byte>> GetDeltas(IReadOnlyCollection<string> sources, IReadOnlyList<SourceDigest> peerDigest);
 
     /// <summary>A member joined, changed state, incarnation or address (the local member included, e.g. after a refutation).</summary>
     /// <remarks>On <see cref="MemberState.Dead"/> or <see cref="MemberState.Left"/>, drop source <c>agent:&lt;name&gt;</c> as a whole.</remarks>

@@ -51,7 +51,7 @@ internal static class GossipCodec
             var r = new WireReader(rest);
             if (!r.UInt16(out var length) || length > r.Remaining
                 || !MessageDecoder.TryDecode(rest.Slice(PerMessageOverhead, length), out var message)
-                || message is StreamDeltaMessage or PushPullRequest or PushPullResponse or PushPullFinal)
+                || message is StreamDeltaMessage or PushPullRequest or PushPullResponse or PushPullFinal or PushPullDeltas)
             {
                 messages.Clear();
                 return false;
@@ -86,7 +86,7 @@ internal static class GossipCodec
         message = null;
         var r = new WireReader(data);
         if (!Header(ref r, StreamKind) || !MessageDecoder.TryDecode(data[3..], out var decoded)
-            || decoded is not (PushPullRequest or PushPullResponse or PushPullFinal or StreamDeltaMessage))
+            || decoded is not (PushPullRequest or PushPullResponse or PushPullFinal or PushPullDeltas or StreamDeltaMessage))
         {
             return false;
         }

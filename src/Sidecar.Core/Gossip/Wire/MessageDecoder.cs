@@ -29,6 +29,7 @@ internal static class MessageDecoder
             MessageType.PushPullRequest => Request(ref r),
             MessageType.PushPullResponse => Response(ref r),
             MessageType.PushPullFinal => Final(ref r),
+            MessageType.PushPullDeltas => r.String(out var name) && Deltas(ref r, out var deltas) ? new PushPullDeltas(name, deltas) : null,
             _ => null,
         };
 
@@ -54,20 +55,21 @@ internal static class MessageDecoder
             : null;
 
     private static PushPullRequest? Request(ref WireReader r) =>
-        r.String(out var name) && r.String(out var address) && r.Bool(out var join) && Buckets(ref r, out var buckets)
-        && Digest(ref r, out var digest)
-            ? new PushPullRequest(name, address, join, buckets, digest)
+        r.String(out var name) && r.String(out var address) && r.Bool(out var join) && Buckets(ref r, out var members)
+        && Buckets(ref r, out var sources) && members.Length == sources.Length
+            ? new PushPullRequest(name, address, join, members, sources)
             : null;
 
     private static PushPullResponse? Response(ref WireReader r) =>
-        r.String(out var name) && r.String(out var address) && Buckets(ref r, out var buckets) && Members(ref r, out var members)
-        && Digest(ref r, out var digest) && Deltas(ref r, out var deltas)
-            ? new PushPullResponse(name, address, buckets, members, digest, deltas)
+        r.String(out var name) && r.String(out var address) && Buckets(ref r, out var memberBuckets) && Buckets(ref r, out var sourceBuckets)
+        && memberBuckets.Length == sourceBuckets.Length && Members(ref r, out var members) && Digest(ref r, out var digest)
+            ? new PushPullResponse(name, address, memberBuckets, sourceBuckets, members, digest)
             : null;
 
     private static PushPullFinal? Final(ref WireReader r) =>
-        r.String(out var name) && Members(ref r, out var members) && Deltas(ref r, out var deltas)
-            ? new PushPullFinal(name, members, deltas)
+        r.String(out var name) && r.String(out var address) && Buckets(ref r, out var buckets) && Members(ref r, out var members)
+        && Digest(ref r, out var digest) && Deltas(ref r, out var deltas)
+            ? new PushPullFinal(name, address, buckets, members, digest, deltas)
             : null;
 
     private static bool Buckets(ref WireReader r, out ulong[] buckets)

@@ -61,19 +61,26 @@ internal static class MessageEncoder
                 w.String(m.Address);
                 w.Byte(m.Join ? (byte)1 : (byte)0);
                 Buckets(w, m.MemberBuckets);
-                Digest(w, m.Digest);
+                Buckets(w, m.SourceBuckets);
                 break;
             case PushPullResponse m:
                 w.String(m.Name);
                 w.String(m.Address);
                 Buckets(w, m.MemberBuckets);
+                Buckets(w, m.SourceBuckets);
+                Members(w, m.Members);
+                Digest(w, m.Digest);
+                break;
+            case PushPullFinal m:
+                w.String(m.Name);
+                w.String(m.Address);
+                Buckets(w, m.SourceBuckets);
                 Members(w, m.Members);
                 Digest(w, m.Digest);
                 Deltas(w, m.Deltas);
                 break;
-            case PushPullFinal m:
+            case PushPullDeltas m:
                 w.String(m.Name);
-                Members(w, m.Members);
                 Deltas(w, m.Deltas);
                 break;
             default:

@@ -15,4 +15,5 @@ internal enum MessageType : byte
     PushPullResponse = 21,
     PushPullFinal = 22,
     StreamDelta = 23,
+    PushPullDeltas = 24,
 }
