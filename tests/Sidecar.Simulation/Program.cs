@@ -19,7 +19,7 @@ Dissemination(nodes, seeds, deltas: 10, loss: 0.10);
 Dissemination(nodes, Math.Max(2, seeds / 2), deltas: 10, loss: 0.0);
 if (large)
 {
-    Dissemination(10_000, 3, deltas: 5, loss: 0.10);
+    Dissemination(10_000, Arg("--large-seeds", 2), deltas: 3, loss: 0.10);
 }
 
 Failures(nodes, seeds);
@@ -103,7 +103,7 @@ void Bandwidth(int n, bool idleOnly = false)
     var scenario = new BandwidthScenario();
     scenario.Run(
         new SimConfig { Nodes = n, Seed = 7, Loss = 0.01, SeedRecords = n <= 2_000 },
-        idle: TimeSpan.FromSeconds(n <= 2_000 ? 400 : 120),
+        idle: TimeSpan.FromSeconds(n <= 2_000 ? 400 : 60),
         churn: idleOnly ? TimeSpan.Zero : TimeSpan.FromSeconds(60),
         changesPerSecond: 20,
         settle: TimeSpan.FromSeconds(idleOnly ? 0 : 30));
