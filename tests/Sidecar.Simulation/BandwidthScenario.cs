@@ -16,12 +16,15 @@ internal sealed class BandwidthScenario : NullObserver
 
     public long Events { get; private set; }
 
+    public Action<string> Progress { get; init; } = _ => { };
+
     public void Run(SimConfig config, TimeSpan idle, TimeSpan churn, double changesPerSecond, TimeSpan settle)
     {
         var cluster = new Cluster(config, this);
         var loop = cluster.Loop;
         loop.RunUntil(TimeSpan.FromSeconds(5).Ticks);
         IdleBytesPerAgentPerSecond = Measure(cluster, idle);
+        Progress($"idle done, {loop.Processed:N0} events");
 
         // Churn: graceful leaves and joins alternate; a joining agent registers its instance.
         var step = TimeSpan.FromSeconds(1 / changesPerSecond);
@@ -50,6 +53,7 @@ internal sealed class BandwidthScenario : NullObserver
         }
 
         ChurnBytesPerAgentPerSecond = Measure(cluster, churn);
+        Progress($"churn done, {loop.Processed:N0} events");
         loop.RunUntil(loop.Now + settle.Ticks);
         Events += loop.Processed;
         foreach (var source in Sources)

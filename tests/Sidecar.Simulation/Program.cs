@@ -7,6 +7,7 @@ using Sidecar.Simulation;
 var nodes = Arg("--nodes", 1000);
 var seeds = Arg("--seeds", 10);
 var large = args.Contains("--large");
+var only = Array.IndexOf(args, "--only") is var o and >= 0 ? args[o + 1] : "all";
 var outIndex = Array.IndexOf(args, "--out");
 var report = new Report();
 var total = Stopwatch.StartNew();
@@ -15,18 +16,28 @@ report.Line($"Simulated on {Environment.ProcessorCount} cores, .NET {Environment
 report.Line("Defaults: memberlist LAN (probe 1 s, timeout 500 ms, 3 indirect, suspicion mult 4 / max 6, retransmit mult 4, gossip 200 ms to 3, push-pull 30 s scaled, 1,400-byte packets incl. 29 bytes of AES-GCM). Latency 1-5 ms per hop.");
 report.Line("");
 
-Dissemination(nodes, seeds, deltas: 10, loss: 0.10);
-Dissemination(nodes, Math.Max(2, seeds / 2), deltas: 10, loss: 0.0);
-if (large)
+if (only is "all" or "p4")
 {
-    Dissemination(10_000, Arg("--large-seeds", 2), deltas: 3, loss: 0.10);
+    Dissemination(nodes, seeds, deltas: 10, loss: 0.10);
+    Dissemination(nodes, Math.Max(2, seeds / 2), deltas: 10, loss: 0.0);
+    if (large)
+    {
+        Dissemination(10_000, Arg("--large-seeds", 2), deltas: 3, loss: 0.10);
+    }
 }
 
-Failures(nodes, seeds);
-Bandwidth(nodes);
-if (large)
+if (only is "all" or "p5")
 {
-    Bandwidth(10_000, idleOnly: true);
+    Failures(nodes, seeds);
+}
+
+if (only is "all" or "p6")
+{
+    Bandwidth(nodes);
+    if (large)
+    {
+        Bandwidth(10_000, idleOnly: true);
+    }
 }
 
 Owners();
@@ -100,11 +111,11 @@ void Failures(int n, int runs)
 void Bandwidth(int n, bool idleOnly = false)
 {
     var sw = Stopwatch.StartNew();
-    var scenario = new BandwidthScenario();
+    var scenario = new BandwidthScenario { Progress = m => Console.Error.WriteLine($"  [{sw.Elapsed.TotalSeconds:0} s] {m}") };
     scenario.Run(
         new SimConfig { Nodes = n, Seed = 7, Loss = 0.01, SeedRecords = n <= 2_000 },
-        idle: TimeSpan.FromSeconds(n <= 2_000 ? 400 : 60),
-        churn: idleOnly ? TimeSpan.Zero : TimeSpan.FromSeconds(60),
+        idle: TimeSpan.FromSeconds(n <= 2_000 ? 200 : 60),
+        churn: idleOnly ? TimeSpan.Zero : TimeSpan.FromSeconds(30),
         changesPerSecond: 20,
         settle: TimeSpan.FromSeconds(idleOnly ? 0 : 30));
     report.Line($"## P6 bandwidth: {n:N0} agents, 1 % loss ({sw.Elapsed.TotalSeconds:0} s wall, {scenario.Events:N0} events)");
