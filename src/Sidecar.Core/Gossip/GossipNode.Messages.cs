@@ -26,7 +26,7 @@ public sealed partial class GossipNode
             // Dispatch may send, which reuses no input state, but copy the list: handlers can re-enter nothing else.
             foreach (var message in _received.ToArray())
             {
-                Dispatch(message);
+                Dispatch(message, viaStream: false);
             }
         }
     }
@@ -47,7 +47,7 @@ public sealed partial class GossipNode
                 return;
             }
 
-            Dispatch(decoded!);
+            Dispatch(decoded!, viaStream: true);
         }
     }
 
@@ -74,10 +74,13 @@ public sealed partial class GossipNode
         }
     }
 
-    private void Dispatch(GossipMessage message)
+    private void Dispatch(GossipMessage message, bool viaStream)
     {
         switch (message)
         {
+            case PingMessage m when m.Target == Name && viaStream:
+                _transport.SendStream(m.SourceAddress, GossipCodec.EncodeStream(new AckMessage(m.Seq)));
+                break;
             case PingMessage m:
                 if (m.Target == Name)
                 {

@@ -52,6 +52,13 @@ public sealed partial class GossipNode
         }
 
         probe.ExpectedNacks = relays.Count;
+
+        // memberlist's fallback: a reliable ping too, so a lossy UDP path alone does not raise a suspicion.
+        if (!_options.DisableTcpPings)
+        {
+            _transport.SendStream(targetAddress, GossipCodec.EncodeStream(new PingMessage(probe.Seq, probe.Target, Name, Address)));
+        }
+
         var rest = _awareness.Scale(_options.ProbeInterval) - _awareness.Scale(_options.ProbeTimeout);
         probe.Timer = After(rest > TimeSpan.Zero ? rest : _options.ProbeTimeout, () => ProbeFailed(probe));
     }

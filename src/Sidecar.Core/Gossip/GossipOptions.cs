@@ -21,6 +21,10 @@ public sealed record GossipOptions
     /// <value>500 ms.</value>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Skip the reliable (TCP) ping sent alongside indirect probes.</summary>
+    /// <value>false.</value>
+    public bool DisableTcpPings { get; init; }
+
     /// <summary>How many members are asked to probe a target that missed the direct probe.</summary>
     /// <value>3.</value>
     public int IndirectChecks { get; init; } = 3;

@@ -80,13 +80,13 @@ internal static class GossipCodec
         return writer.ToArray();
     }
 
-    /// <summary>Decodes a stream message; only push-pull and stream deltas travel this way.</summary>
+    /// <summary>Decodes a stream message: push-pull, large deltas, and the fallback ping and its ack.</summary>
     public static bool TryDecodeStream(ReadOnlySpan<byte> data, out GossipMessage? message)
     {
         message = null;
         var r = new WireReader(data);
         if (!Header(ref r, StreamKind) || !MessageDecoder.TryDecode(data[3..], out var decoded)
-            || decoded is not (PushPullRequest or PushPullResponse or PushPullFinal or PushPullDeltas or StreamDeltaMessage))
+            || decoded is not (PushPullRequest or PushPullResponse or PushPullFinal or PushPullDeltas or StreamDeltaMessage or PingMessage or AckMessage))
         {
             return false;
         }
