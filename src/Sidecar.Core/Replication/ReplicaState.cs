@@ -265,16 +265,17 @@ internal sealed class ReplicaState(SourcePreference preference)
                 .OrderByDescending(v => VersionOrder(v.Service.Version))
                 .ThenBy(v => v.Ref.ServiceId, StringComparer.Ordinal)
                 .ToImmutableArray();
-            var body = InstancesBody(views.SelectMany(v => v.Instances));
+            // The common case, one version of a name: its answer is the service's own list, already built.
+            var body = views.Length == 1 ? views[0].InstancesBody : InstancesBody(views.SelectMany(v => v.Instances));
             builder.TryGetValue(key, out var old);
-            var unchanged = old is not null && body.AsSpan().SequenceEqual(old.Body);
+            var unchanged = old is not null && (ReferenceEquals(body, old.Body) || body.AsSpan().SequenceEqual(old.Body));
             builder[key] = new FindAnswer
             {
                 Key = key,
                 Services = views,
                 Sources = views.SelectMany(v => v.Sources).Distinct().Order(StringComparer.Ordinal).ToImmutableArray(),
                 Body = unchanged ? old!.Body : body,
-                Revision = unchanged ? old!.Revision : RevisionOf(body),
+                Revision = unchanged ? old!.Revision : views.Length == 1 ? views[0].Revision : RevisionOf(body),
                 Index = unchanged ? old!.Index : snapshotIndex,
             };
         }

@@ -16,6 +16,13 @@ internal static class ColdStartCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["prepare", var target])
+        {
+            // Leaves a loaded data dir behind, to profile a start by hand.
+            await PrepareAsync(target);
+            return 0;
+        }
+
         var runs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 7;
         var sidecar = args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "sidecar.dll");
         var root = Path.Combine(Path.GetTempPath(), "sidecar-coldstart-" + Guid.NewGuid().ToString("N"));
