@@ -21,6 +21,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
     private readonly ILiteCollection<BsonDocument> _records;
     private readonly ILiteCollection<BsonDocument> _leases;
     private readonly ILiteCollection<BsonDocument> _meta;
+    private readonly ILiteCollection<BsonDocument> _members;
     private readonly BlockingCollection<Pending> _queue = new();
     private readonly Thread _writer;
     private readonly TimeProvider _timeProvider;
@@ -37,6 +38,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
         _records = db.GetCollection("records");
         _leases = db.GetCollection("leases");
         _meta = db.GetCollection("meta");
+        _members = db.GetCollection("members");
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "sidecar-storage" };
     }
 
@@ -57,6 +59,14 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
         _db.Checkpoint();
         return identity;
     }
+
+    /// <summary>Replaces the membership snapshot (written by the storage thread with the next group commit).</summary>
+    public void SaveMembers(IReadOnlyList<PersistedMember> members) =>
+        _queue.Add(new Pending(new ReplicaBatch([], [], [], Durable: false), members));
+
+    /// <summary>The membership snapshot as last saved.</summary>
+    public IReadOnlyList<PersistedMember> LoadMembers() =>
+        [.. _members.FindAll().Select(d => new PersistedMember(d["_id"].AsString, d["addr"].AsString, d["inc"].AsInt64, d["state"].AsString))];
 
     public void Start() => _writer.Start();
 
@@ -106,6 +116,17 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
             foreach (var pending in group)
             {
                 Apply(pending.Batch);
+                if (pending.Members is { } members)
+                {
+                    _members.DeleteAll();
+                    _members.InsertBulk(members.Select(m => new BsonDocument
+                    {
+                        ["_id"] = m.Name,
+                        ["addr"] = m.Address,
+                        ["inc"] = m.Incarnation,
+                        ["state"] = m.State,
+                    }));
+                }
             }
 
             if (group.Exists(p => p.Batch.Durable))
@@ -171,9 +192,11 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
         ["last"] = identity.LastWrite.ToUnixTimeMilliseconds(),
     };
 
-    private sealed class Pending(ReplicaBatch batch)
+    private sealed class Pending(ReplicaBatch batch, IReadOnlyList<PersistedMember>? members = null)
     {
         public ReplicaBatch Batch { get; } = batch;
+
+        public IReadOnlyList<PersistedMember>? Members { get; } = members;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -72,6 +72,23 @@ public sealed class RestartTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_DataDirNotWritable_ExitsWithOneClearLine()
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "sidecar.dll"), "agent", "--listen", "127.0.0.1:0", "--data-dir", "/etc/passwd/data" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("--data-dir '/etc/passwd/data' is not writable", stderr);
+    }
+
+    [Fact]
     public async Task Restart_CorruptFile_KeepsACopyAndStartsEmpty()
     {
         Directory.CreateDirectory(_dataDir);
