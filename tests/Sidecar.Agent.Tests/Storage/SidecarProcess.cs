@@ -61,7 +61,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     private async Task WaitReadyAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -84,7 +84,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
             await Task.Delay(25);
         }
 
-        throw new TimeoutException("sidecar did not become ready within 30 s");
+        throw new TimeoutException("sidecar did not become ready within 90 s");
     }
 
     private static int FreePort()
