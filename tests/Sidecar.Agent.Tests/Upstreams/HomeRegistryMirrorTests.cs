@@ -20,8 +20,8 @@ public sealed class HomeRegistryMirrorTests
     [Fact]
     public async Task Round_LocalInstance_RegisteredHomeWithSameIdsThenUnregisteredOnShutdown()
     {
-        await using var home = await AgentServer.StartAsync();
-        await using var local = await AgentServer.StartAsync();
+        await using var home = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
+        await using var local = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
         var serviceId = await local.RegisterServiceAsync("Server", appId: "demo");
         var instanceId = await local.RegisterInstanceAsync(serviceId);
         using var client = ClientFor(home.BaseAddress);
@@ -41,8 +41,8 @@ public sealed class HomeRegistryMirrorTests
     [Fact]
     public async Task Round_HomeLostInstance_ReregisteredAfter400017()
     {
-        await using var home = await AgentServer.StartAsync();
-        await using var local = await AgentServer.StartAsync();
+        await using var home = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
+        await using var local = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
         var serviceId = await local.RegisterServiceAsync("Server", appId: "demo");
         var instanceId = await local.RegisterInstanceAsync(serviceId);
         using var client = ClientFor(home.BaseAddress);
@@ -59,7 +59,7 @@ public sealed class HomeRegistryMirrorTests
     public async Task Round_HomeDown_RegistrationReplayedWhenBack()
     {
         var port = UpstreamTestKit.FreePort();
-        await using var local = await AgentServer.StartAsync();
+        await using var local = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
         var serviceId = await local.RegisterServiceAsync("Server", appId: "demo");
         var instanceId = await local.RegisterInstanceAsync(serviceId);
         using var client = ClientFor(new Uri($"http://127.0.0.1:{port}"));

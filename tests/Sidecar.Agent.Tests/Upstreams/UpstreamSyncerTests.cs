@@ -11,7 +11,7 @@ public sealed class UpstreamSyncerTests
     [Fact]
     public async Task Pull_RemoteInstances_ImportedAsSourceWithClusterProperty()
     {
-        await using var sc2 = await AgentServer.StartAsync();
+        await using var sc2 = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
         var serviceId = await sc2.RegisterServiceAsync("Server", appId: "demo");
         var instanceId = await sc2.RegisterInstanceAsync(serviceId);
         await using var kit = UpstreamTestKit.Create("sc2", sc2.BaseAddress);
@@ -30,7 +30,7 @@ public sealed class UpstreamSyncerTests
     [Fact]
     public async Task Pull_Unchanged_CostsNotModified()
     {
-        await using var sc2 = await AgentServer.StartAsync();
+        await using var sc2 = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
         var serviceId = await sc2.RegisterServiceAsync("Server", appId: "demo");
         await sc2.RegisterInstanceAsync(serviceId);
         await using var kit = UpstreamTestKit.Create("sc2", sc2.BaseAddress);
@@ -47,7 +47,7 @@ public sealed class UpstreamSyncerTests
     [Fact]
     public async Task Pull_InstanceChangedAndRemoved_Applied()
     {
-        await using var sc2 = await AgentServer.StartAsync();
+        await using var sc2 = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
         var serviceId = await sc2.RegisterServiceAsync("Server", appId: "demo");
         var first = await sc2.RegisterInstanceAsync(serviceId);
         var second = await sc2.RegisterInstanceAsync(serviceId);
@@ -67,7 +67,7 @@ public sealed class UpstreamSyncerTests
     public async Task Pull_RemoteDown_KeepsLastPullAndTurnsStale()
     {
         var port = UpstreamTestKit.FreePort();
-        await using var sc2 = await AgentServer.StartAsync();
+        await using var sc2 = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
         var serviceId = await sc2.RegisterServiceAsync("Server", appId: "demo");
         await sc2.RegisterInstanceAsync(serviceId);
         // Two URLs for one name: the first refuses connections, the second answers.
@@ -90,7 +90,7 @@ public sealed class UpstreamSyncerTests
     [Fact]
     public async Task Pull_MassRemoval_HeldUntilConfirmedThenApplied()
     {
-        await using var sc2 = await AgentServer.StartAsync();
+        await using var sc2 = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
         var serviceId = await sc2.RegisterServiceAsync("Server", appId: "demo");
         var ids = new List<string>();
         for (var i = 0; i < 10; i++)
@@ -120,7 +120,7 @@ public sealed class UpstreamSyncerTests
     [Fact]
     public async Task Pull_SmallRemoval_AppliedAtOnce()
     {
-        await using var sc2 = await AgentServer.StartAsync();
+        await using var sc2 = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
         var serviceId = await sc2.RegisterServiceAsync("Server", appId: "demo");
         var ids = new List<string>();
         for (var i = 0; i < 10; i++)
@@ -144,7 +144,7 @@ public sealed class UpstreamSyncerTests
     [Fact]
     public async Task Pull_InstanceAlreadyCarryingCluster_NotImported()
     {
-        await using var sc2 = await AgentServer.StartAsync();
+        await using var sc2 = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
         var serviceId = await sc2.RegisterServiceAsync("Server", appId: "demo");
         await sc2.RegisterInstanceAsync(serviceId, """{"hostName":"h","endpoints":["rest://10.0.0.9:80"],"properties":{"cluster":"sc1"}}""");
         var other = await sc2.RegisterServiceAsync("Copied", appId: "demo");

@@ -56,6 +56,9 @@ internal sealed class UpstreamTestKit : IAsyncDisposable
         await Replica.DisposeAsync();
     }
 
+    /// <summary>A fresh data dir for an in-process agent.</summary>
+    public static string TempDir() => Directory.CreateTempSubdirectory("sidecar-up-").FullName;
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
