@@ -10,7 +10,7 @@ builder.WebHost.UseUrls("http://" + listen);
 var app = builder.Build();
 app.MapPost("/employ/add", (Employ employ) =>
 {
-    app.Logger.LogInformation("AddEmploy {Name} {Phone}", employ.Name, employ.Phone);
+    Console.WriteLine($"AddEmploy {employ.Name} {employ.Phone}");
     return Results.Json(new { employ.Name, employ.Phone, Result = "added by Server at " + listen });
 });
 
@@ -25,7 +25,7 @@ var instance = await http.PostAsJsonAsync($"{registry}/microservices/{serviceId}
     ["instance"] = new JsonObject { ["hostName"] = "server-" + listen, ["endpoints"] = new JsonArray("rest://" + listen) },
 });
 var instanceId = (await instance.Content.ReadFromJsonAsync<JsonObject>())!["instanceId"]!.GetValue<string>();
-app.Logger.LogInformation("registered Server {ServiceId}/{InstanceId} at {Registry}", serviceId, instanceId, registry);
+Console.WriteLine($"registered Server {serviceId}/{instanceId} at {registry}");
 using var heartbeat = new PeriodicTimer(TimeSpan.FromSeconds(30));
 _ = Task.Run(async () =>
 {

@@ -10,7 +10,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet build -c Release src/Sidecar.Agent samples/Server samples/Client -v q -nologo >/dev/null
+for p in src/Sidecar.Agent samples/Server samples/Client; do dotnet build -c Release "$p" -v q -nologo >/dev/null; done
 SIDECAR="dotnet src/Sidecar.Agent/bin/Release/net10.0/sidecar.dll"
 
 agent() { local name=$1; shift; $SIDECAR agent --data-dir "$work/$name" --node-name "$name" --sync-interval 1s "$@" >"$work/$name.log" 2>&1 & pids+=($!); }
