@@ -39,10 +39,12 @@ public sealed class AgentServer : IAsyncDisposable
     public Replica Replica => App.Services.GetRequiredService<Replica>();
 
     /// <summary>Starts an agent; with <paramref name="time"/> the replica (leases, timestamps) runs on that clock.</summary>
-    public static async Task<AgentServer> StartAsync(FakeTimeProvider? time = null, TimeSpan? watchPingInterval = null)
+    /// <remarks>Pass a data dir of its own when one test runs several servers; null shares the default.</remarks>
+    public static async Task<AgentServer> StartAsync(FakeTimeProvider? time = null, TimeSpan? watchPingInterval = null, string? dataDir = null)
     {
         var options = new AgentOptions
         {
+            DataDir = dataDir ?? new AgentOptions().DataDir,
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             NodeName = "test-node",
             DataDir = Path.Combine(Path.GetTempPath(), "sidecar-test-" + Guid.NewGuid().ToString("N")),

@@ -39,6 +39,7 @@ internal static class AgentHost
         services.TryAddSingleton<WatchHub>();
         services.TryAddSingleton<Readiness>();
         services.AddHostedService<ReplicaMaintenance>();
+        services.AddSidecarUpstreams(options);
 
         var app = builder.Build();
         var storage = app.Services.GetRequiredService<Storage>();
@@ -46,6 +47,7 @@ internal static class AgentHost
         var tracker = app.Services.GetRequiredService<SourceTracker>();
         tracker.MarkRestored(storage.State.Records.Select(r => r.Key.Source).Distinct(), storage.State.Identity?.LastWrite ?? DateTimeOffset.UnixEpoch);
         app.Services.GetRequiredService<WatchHub>();
+        _ = app.Services.GetService<Upstreams.UpstreamSet>();
         replica.Start();
         storage.Store.Start();
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Readiness>().MarkReady());

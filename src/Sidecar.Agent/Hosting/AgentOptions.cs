@@ -1,4 +1,5 @@
 using System.Net;
+using Sidecar.Agent.Upstreams;
 
 namespace Sidecar.Agent.Hosting;
 
@@ -23,4 +24,24 @@ internal sealed record AgentOptions
 
     /// <summary>How often an idle watch socket is pinged (Service-Center: 30 s).</summary>
     public TimeSpan WatchPingInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Remote Service-Centers pulled as sources <c>sc:&lt;name&gt;</c> (<c>--clusters</c>).</summary>
+    /// <value>Default none.</value>
+    public IReadOnlyList<UpstreamEndpoint> Clusters { get; init; } = [];
+
+    /// <summary>Ordered aggregated adaptors (<c>--aggregate</c>): <c>servicecenter</c>, <c>k8s</c>.</summary>
+    /// <value>Default <c>servicecenter</c> when <see cref="Clusters"/> is set, else none.</value>
+    public IReadOnlyList<string> Aggregate { get; init; } = [];
+
+    /// <summary>The home Service-Center the agent mirrors its own registrations into (<c>--registry-upstream</c>).</summary>
+    /// <value>Default none.</value>
+    public UpstreamEndpoint? RegistryUpstream { get; init; }
+
+    /// <summary>Pull period of remote clusters and heartbeat period towards the home Service-Center (<c>--sync-interval</c>).</summary>
+    /// <value>Default 5 s (Service-Center itself uses 30 s).</value>
+    public TimeSpan SyncInterval { get; init; } = UpstreamDefaults.SyncInterval;
+
+    /// <summary>Timeout of one HTTP attempt against an upstream (<c>--upstream-timeout</c>).</summary>
+    /// <value>Default 3 s.</value>
+    public TimeSpan UpstreamTimeout { get; init; } = UpstreamDefaults.AttemptTimeout;
 }

@@ -9,11 +9,15 @@ internal static class HelpText
         Commands:
           sidecar agent     [--listen 127.0.0.1:30100] [--data-dir ./sidecar-data]
                             [--cluster-name default] [--node-name <hostname>]
+                            [--clusters "name=url[,url],name2=url"] [--aggregate "servicecenter,k8s"]
+                            [--registry-upstream <url>] [--sync-interval 5s] [--upstream-timeout 3s]
           sidecar injector  [--listen 0.0.0.0:8443] [--tls-cert <pem> --tls-key <pem>]
           sidecar inject    -f <pod-or-workload.yaml> [-o out.yaml]
 
         Not yet implemented (refused with an error): --gossip-bind, --gossip-advertise, --join, --gossip-key,
-        --gossip-key-file, --clusters, --aggregate, --registry-upstream.
+        --gossip-key-file.
+        Upstream secrets are settings only: SIDECAR_UPSTREAM_TOKEN_<NAME>, SIDECAR_UPSTREAM_CA_<NAME> (PEM CA file),
+        SIDECAR_REGISTRY_UPSTREAM_TOKEN, SIDECAR_REGISTRY_UPSTREAM_CA (see docs/upstreams.md).
 
         Every agent flag can also be set as SIDECAR_<FLAG> (e.g. SIDECAR_DATA_DIR) or as Sidecar:<flag> in
         appsettings.json; the command line wins, then the environment, then the file.

@@ -50,6 +50,21 @@ internal sealed class SourceTracker : IDisposable
             (_, old) => old with { State = SourceState.Fresh, LastSuccess = now, LastError = null });
     }
 
+    /// <summary>A source's writer failed to confirm it (e.g. an upstream is down): it turns stale, keeping its last success.</summary>
+    public void Fail(string source, string error) =>
+        _sources.AddOrUpdate(source, s => new SourceStatus(s, SourceState.Stale, null, error, []),
+            (_, old) => old with { State = old.State == SourceState.Offline ? SourceState.Offline : SourceState.Stale, LastError = error });
+
+    /// <summary>Sets a source's state and note as they are (e.g. a configured source that is not available).</summary>
+    public void Report(string source, SourceState state, string? error, IReadOnlyList<string> owners) =>
+        _sources.AddOrUpdate(source, s => new SourceStatus(s, state, null, error, owners),
+            (_, old) => old with { State = state, LastError = error, Owners = owners });
+
+    /// <summary>Sets who writes a source (its owners).</summary>
+    public void SetOwners(string source, IReadOnlyList<string> owners) =>
+        _sources.AddOrUpdate(source, s => new SourceStatus(s, SourceState.Stale, null, "not pulled yet", owners),
+            (_, old) => old with { Owners = owners });
+
     public IReadOnlyList<SourceStatus> All => [.. _sources.Values.OrderBy(s => s.Source, StringComparer.Ordinal)];
 
     /// <summary>

@@ -36,6 +36,9 @@ public sealed class ReplicaWriter
 
     public Record? Get(in RecordKey key) => _state.Get(key);
 
+    /// <summary>Every record of one source, tombstones included (a scan: for upstream syncers, once per pull).</summary>
+    public IEnumerable<Record> RecordsOf(string source) => _state.Records.Where(r => r.Key.Source == source);
+
     /// <summary>Writes a value as the local source, stamped with a new version.</summary>
     public void Put(RecordKey key, object value) => Write(key, value);
 
