@@ -19,6 +19,8 @@ public sealed class AgentServer : IAsyncDisposable
 {
     public const string V4 = "/v4/default/registry";
 
+    private const string OwnedPrefix = "sidecar-test-";
+
     private AgentServer(WebApplication app, Uri baseAddress, FakeTimeProvider? time)
     {
         App = app;
@@ -39,15 +41,14 @@ public sealed class AgentServer : IAsyncDisposable
     public Replica Replica => App.Services.GetRequiredService<Replica>();
 
     /// <summary>Starts an agent; with <paramref name="time"/> the replica (leases, timestamps) runs on that clock.</summary>
-    /// <remarks>Pass a data dir of its own when one test runs several servers; null shares the default.</remarks>
+    /// <remarks>Without <paramref name="dataDir"/> the server gets a fresh temporary one, deleted when it is disposed.</remarks>
     public static async Task<AgentServer> StartAsync(FakeTimeProvider? time = null, TimeSpan? watchPingInterval = null, string? dataDir = null)
     {
         var options = new AgentOptions
         {
-            DataDir = dataDir ?? new AgentOptions().DataDir,
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             NodeName = "test-node",
-            DataDir = Path.Combine(Path.GetTempPath(), "sidecar-test-" + Guid.NewGuid().ToString("N")),
+            DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), OwnedPrefix + Guid.NewGuid().ToString("N")),
             WatchPingInterval = watchPingInterval ?? TimeSpan.FromSeconds(30),
         };
         var app = AgentHost.Build(options, services =>
@@ -68,7 +69,7 @@ public sealed class AgentServer : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
-        if (Directory.Exists(dataDir))
+        if (Path.GetFileName(dataDir).StartsWith(OwnedPrefix, StringComparison.Ordinal) && Directory.Exists(dataDir))
         {
             Directory.Delete(dataDir, recursive: true);
         }
