@@ -9,11 +9,17 @@ internal static class HelpText
         Commands:
           sidecar agent     [--listen 127.0.0.1:30100] [--data-dir ./sidecar-data]
                             [--cluster-name default] [--node-name <hostname>]
+                            [--health-listen <ip:port>]  (only /v1/health, /v1/health/ready; for kubelet probes)
           sidecar injector  [--listen 0.0.0.0:8443] [--tls-cert <pem> --tls-key <pem>]
           sidecar inject    -f <pod-or-workload.yaml> [-o out.yaml]
 
         Not yet implemented (refused with an error): --gossip-bind, --gossip-advertise, --join, --gossip-key,
         --gossip-key-file, --clusters, --aggregate, --registry-upstream.
+
+        With SIDECAR_APP_PORT set (the injector does it), the agent registers the pod's app itself:
+        SIDECAR_APP_ID, SIDECAR_SERVICE_NAME, SIDECAR_VERSION, SIDECAR_ENVIRONMENT, SIDECAR_APP_PROTOCOL,
+        SIDECAR_APP_HEALTH_PATH, SIDECAR_APP_PROBE_INTERVAL, SIDECAR_APP_PROBE_TIMEOUT,
+        SIDECAR_APP_FAILURE_THRESHOLD, SIDECAR_APP_DRAIN_DELAY, POD_NAME, POD_NAMESPACE, POD_IP, POD_UID, NODE_NAME.
 
         Every agent flag can also be set as SIDECAR_<FLAG> (e.g. SIDECAR_DATA_DIR) or as Sidecar:<flag> in
         appsettings.json; the command line wins, then the environment, then the file.
