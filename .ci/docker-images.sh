@@ -57,5 +57,6 @@ fi
 if [ -z "${SKIP_BUILD:-}" ]; then
   docker build --network host --build-arg SDK_IMAGE="$SDK_IMAGE" --build-arg RUNTIME_IMAGE="$RUNTIME_IMAGE" \
     -t "${IMAGE:-servicecomb/sidecar:dev}" "$REPO"
-  docker run --rm "${IMAGE:-servicecomb/sidecar:dev}" --help | head -3
+  help=$(docker run --rm --read-only "${IMAGE:-servicecomb/sidecar:dev}" --help)
+  printf "%s\n" "$help" | sed -n 1p
 fi
