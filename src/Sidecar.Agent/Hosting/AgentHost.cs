@@ -22,6 +22,11 @@ internal static class AgentHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(options.Listen);
+            if (options.HealthListen is { } health)
+            {
+                kestrel.Listen(health);
+            }
+
             kestrel.AddServerHeader = false;
             // Bodies are capped per endpoint (ScHttp); this only stops a client from streaming without end.
             kestrel.Limits.MaxRequestBodySize = 4 * ScHttp.MaxBody;
@@ -40,6 +45,7 @@ internal static class AgentHost
         services.TryAddSingleton<Readiness>();
         services.AddHostedService<ReplicaMaintenance>();
         services.AddSidecarUpstreams(options);
+        services.AddSidecarAutoRegistration(Environment.GetEnvironmentVariable);
 
         var app = builder.Build();
         var storage = app.Services.GetRequiredService<Storage>();
@@ -51,6 +57,11 @@ internal static class AgentHost
         replica.Start();
         storage.Store.Start();
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Readiness>().MarkReady());
+        if (options.HealthListen is { } healthListen)
+        {
+            app.Use(HealthListener.Filter(healthListen.Port));
+        }
+
         app.UseWebSockets();
         app.Use(NotFoundAsText);
         MapSidecarApi(app);

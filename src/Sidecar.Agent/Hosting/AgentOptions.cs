@@ -9,6 +9,12 @@ internal sealed record AgentOptions
     /// <value>Default <c>127.0.0.1:30100</c>: the app API listens on localhost only.</value>
     public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 30100);
 
+    /// <value>
+    /// Default: off. A second listener (<c>--health-listen 0.0.0.0:30101</c>) serving only the health paths, for kubelet
+    /// probes, so the app API need not listen beyond localhost.
+    /// </value>
+    public IPEndPoint? HealthListen { get; init; }
+
     /// <value>Default <c>./sidecar-data</c>.</value>
     public string DataDir { get; init; } = "./sidecar-data";
 

@@ -11,7 +11,7 @@ namespace Sidecar.Agent.Hosting;
 internal static class CommandLine
 {
     /// <summary>Flags of <c>sidecar agent</c> this build implements.</summary>
-    public static readonly string[] AgentFlags = ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", .. UpstreamFlags.Flags];
+    public static readonly string[] AgentFlags = ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", "health-listen", .. UpstreamFlags.Flags];
 
     /// <summary>Flags of the contract that later versions implement; refused with a clear message rather than ignored.</summary>
     public static readonly string[] PlannedFlags =
@@ -56,6 +56,17 @@ internal static class CommandLine
         if (Get("tombstone-retention") is { } retention)
         {
             options = options with { TombstoneRetention = Seconds("tombstone-retention", retention) };
+        }
+
+        if (Get("health-listen") is { } healthListen)
+        {
+            var health = ParseEndpoint("health-listen", healthListen);
+            options = options with
+            {
+                HealthListen = health.Port != 0 && health.Port != options.Listen.Port
+                    ? health
+                    : throw new OptionException($"--health-listen '{healthListen}' needs a fixed port other than the --listen port {options.Listen.Port}"),
+            };
         }
 
         return UpstreamFlags.Apply(options, Get);

@@ -11,6 +11,7 @@ internal static class HelpText
                             [--cluster-name default] [--node-name <hostname>]
                             [--clusters "name=url[,url],name2=url"] [--aggregate "servicecenter,k8s"]
                             [--registry-upstream <url>] [--sync-interval 5s] [--upstream-timeout 3s]
+                            [--health-listen <ip:port>]  (only /v1/health, /v1/health/ready; for kubelet probes)
           sidecar injector  [--listen 0.0.0.0:8443] [--tls-cert <pem> --tls-key <pem>]
           sidecar inject    -f <pod-or-workload.yaml> [-o out.yaml]
 
@@ -18,6 +19,11 @@ internal static class HelpText
         --gossip-key-file.
         Upstream secrets are settings only: SIDECAR_UPSTREAM_TOKEN_<NAME>, SIDECAR_UPSTREAM_CA_<NAME> (PEM CA file),
         SIDECAR_REGISTRY_UPSTREAM_TOKEN, SIDECAR_REGISTRY_UPSTREAM_CA (see docs/upstreams.md).
+
+        With SIDECAR_APP_PORT set (the injector does it), the agent registers the pod's app itself:
+        SIDECAR_APP_ID, SIDECAR_SERVICE_NAME, SIDECAR_VERSION, SIDECAR_ENVIRONMENT, SIDECAR_APP_PROTOCOL,
+        SIDECAR_APP_HEALTH_PATH, SIDECAR_APP_PROBE_INTERVAL, SIDECAR_APP_PROBE_TIMEOUT,
+        SIDECAR_APP_FAILURE_THRESHOLD, SIDECAR_APP_DRAIN_DELAY, POD_NAME, POD_NAMESPACE, POD_IP, POD_UID, NODE_NAME.
 
         Every agent flag can also be set as SIDECAR_<FLAG> (e.g. SIDECAR_DATA_DIR) or as Sidecar:<flag> in
         appsettings.json; the command line wins, then the environment, then the file.

@@ -1,7 +1,7 @@
 namespace Sidecar.Kubernetes.Diagnostics;
 
 /// <summary>
-/// Event id ranges (HOUSE_STYLE 8): 1xxx API, 2xxx gossip, 3xxx storage, 4xxx Kubernetes source, 5xxx injector.
+/// Event id ranges (HOUSE_STYLE 8): 1xxx API, 2xxx gossip, 3xxx storage, 4xxx Kubernetes source, 5xxx injector, 7xxx auto-registration (Sidecar.Agent AutoRegistrar).
 /// Injector ids: 5001-5019 webhook and mutation, 5020-5039 TLS and caBundle, 5040-5059 offline inject.
 /// </summary>
 internal static class EventIds

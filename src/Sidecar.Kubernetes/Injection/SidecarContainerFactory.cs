@@ -6,7 +6,7 @@ namespace Sidecar.Kubernetes.Injection;
 /// <summary>Builds the <c>sidecar</c> container for one pod (spec/kubernetes.md section 2).</summary>
 internal static class SidecarContainerFactory
 {
-    private const string Listen = "0.0.0.0:30100";
+    private const string Listen = "127.0.0.1:30100";
 
     public static V1Container Create(InjectorOptions options, PodIdentity identity, SidecarResources resources)
     {
@@ -18,18 +18,18 @@ internal static class SidecarContainerFactory
             Args =
             [
                 "agent",
-                // Kubelet probes and Prometheus reach the pod IP, so the agent binds every interface;
-                // apps use 127.0.0.1 and no Service exposes this port.
+                // The app API stays on localhost; kubelet probes reach only the health paths on the second listener.
                 "--listen", Listen,
+                "--health-listen", $"0.0.0.0:{SidecarDefaults.HealthPort}",
                 "--data-dir", SidecarDefaults.DataDir,
                 "--node-name", "$(POD_NAME)",
-                "--gossip-bind", $"0.0.0.0:{SidecarDefaults.GossipPort}",
-                "--gossip-advertise", $"$(POD_IP):{SidecarDefaults.GossipPort}",
+                // TODO(issue 4, gossip): add "--gossip-bind 0.0.0.0:7946" and "--gossip-advertise $(POD_IP):7946" once the
+                // agent implements gossip; today it refuses those flags and the pod would crash-loop.
             ],
             Env = CreateEnv(options, identity),
             Ports =
             [
-                new V1ContainerPort { Name = "sidecar-http", ContainerPort = SidecarDefaults.ApiPort, Protocol = "TCP" },
+                new V1ContainerPort { Name = "sidecar-health", ContainerPort = SidecarDefaults.HealthPort, Protocol = "TCP" },
                 new V1ContainerPort { Name = "gossip-tcp", ContainerPort = SidecarDefaults.GossipPort, Protocol = "TCP" },
                 new V1ContainerPort { Name = "gossip-udp", ContainerPort = SidecarDefaults.GossipPort, Protocol = "UDP" },
             ],
@@ -85,22 +85,13 @@ internal static class SidecarContainerFactory
         }
 
         env.Add(Env("SIDECAR_APP_PROTOCOL", identity.AppProtocol));
-        if (!string.IsNullOrEmpty(options.GossipKeySecretName))
-        {
-            env.Add(new V1EnvVar
-            {
-                Name = "SIDECAR_GOSSIP_KEY",
-                ValueFrom = new V1EnvVarSource
-                {
-                    SecretKeyRef = new V1SecretKeySelector { Name = options.GossipKeySecretName, Key = SidecarDefaults.GossipKeySecretKey },
-                },
-            });
-        }
+        // TODO(issue 4, gossip): put back SIDECAR_GOSSIP_KEY from the Secret options.GossipKeySecretName (key
+        // SidecarDefaults.GossipKeySecretKey) once the agent implements gossip; today the agent refuses it.
 
         var taken = env.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, value) in options.ClusterSettings.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (taken.Add(name))
+            if (!SidecarDefaults.SettingsTheAgentRefuses.Contains(name) && taken.Add(name))
             {
                 env.Add(Env(name, value));
             }
@@ -119,7 +110,7 @@ internal static class SidecarContainerFactory
 
     private static V1Probe HttpProbe(string path, int periodSeconds, int failureThreshold) => new()
     {
-        HttpGet = new V1HTTPGetAction { Path = path, Port = SidecarDefaults.ApiPort },
+        HttpGet = new V1HTTPGetAction { Path = path, Port = SidecarDefaults.HealthPort },
         PeriodSeconds = periodSeconds,
         FailureThreshold = failureThreshold,
     };

@@ -17,6 +17,9 @@ internal static class SidecarDefaults
     /// <value>The agent API port; apps reach it on 127.0.0.1.</value>
     public const int ApiPort = 30100;
 
+    /// <value>The agent's health-only listener (<c>--health-listen 0.0.0.0:30101</c>) that kubelet probes use.</value>
+    public const int HealthPort = 30101;
+
     public const int GossipPort = 7946;
     public const string DataDir = "/var/lib/sidecar";
     public const string DataVolumeName = "sidecar-data";
@@ -38,4 +41,15 @@ internal static class SidecarDefaults
     public const string WebhookConfigurationName = "sidecar-injector";
 
     public static readonly IReadOnlyList<string> AppProtocols = ["rest", "highway", "grpc"];
+
+    /// <value>
+    /// Cluster settings (ConfigMap keys) the injector does not copy into sidecars because this agent version refuses
+    /// them at start-up (Sidecar.Agent CommandLine.PlannedFlags) and the pod would crash-loop. Remove an entry when the
+    /// agent implements its flag: the gossip ones with issue 4, the upstream ones with issue 5.
+    /// </value>
+    public static readonly IReadOnlySet<string> SettingsTheAgentRefuses = new HashSet<string>(StringComparer.Ordinal)
+    {
+        // TODO(issue 4, gossip)
+        "SIDECAR_GOSSIP_BIND", "SIDECAR_GOSSIP_ADVERTISE", "SIDECAR_JOIN", "SIDECAR_GOSSIP_KEY", "SIDECAR_GOSSIP_KEY_FILE",
+    };
 }

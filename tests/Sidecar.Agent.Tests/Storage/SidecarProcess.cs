@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace Sidecar.Agent.Tests.Storage;
 
@@ -8,6 +9,7 @@ namespace Sidecar.Agent.Tests.Storage;
 internal sealed class SidecarProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly StringBuilder _output = new();
 
     private SidecarProcess(Process process, int port)
     {
@@ -20,7 +22,27 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<SidecarProcess> StartAsync(string dataDir, int? port = null, params string[] extra)
+    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static Task<SidecarProcess> StartAsync(string dataDir, int? port = null, params string[] extra) =>
+        StartAsync(dataDir, new Dictionary<string, string>(), port, extra);
+
+    /// <summary>Starts the agent with extra environment variables (e.g. the injected SIDECAR_APP_* and POD_*).</summary>
+    public static async Task<SidecarProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> environment, int? port = null, params string[] extra)
     {
         port ??= FreePort();
         var sidecar = Path.Combine(AppContext.BaseDirectory, "sidecar.dll");
@@ -30,12 +52,17 @@ internal sealed class SidecarProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var agent = new SidecarProcess(process, port.Value);
+        process.OutputDataReceived += (_, e) => agent.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => agent.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var agent = new SidecarProcess(process, port.Value);
         await agent.WaitReadyAsync();
         return agent;
     }
@@ -46,6 +73,17 @@ internal sealed class SidecarProcess : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
+
+    /// <summary>SIGTERM, as the kubelet sends it: the agent runs its shutdown (unregister, drain) and exits.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token);
+
+    public static int FreeTcpPort() => FreePort();
 
     public async ValueTask DisposeAsync()
     {
@@ -59,6 +97,17 @@ internal sealed class SidecarProcess : IAsyncDisposable
         await Task.CompletedTask;
     }
 
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
     private async Task WaitReadyAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -66,7 +115,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"sidecar exited with code {_process.ExitCode} before it was ready");
+                throw new InvalidOperationException($"sidecar exited with code {_process.ExitCode} before it was ready: {Output}");
             }
 
             try

@@ -25,6 +25,35 @@ public sealed class PodMutatorTests
         Assert.Equal(SkipReasons.AlreadyInjected, second.Reason);
     }
 
+    [Fact]
+    public void Mutate_AnnotatedPod_ApiOnLocalhostProbesOnHealthListenerNoSettingsTheAgentRefuses()
+    {
+        var options = TestOptions.Injector() with
+        {
+            ClusterSettings = new Dictionary<string, string>
+            {
+                ["SIDECAR_CLUSTER_NAME"] = "cluster1",
+                ["SIDECAR_JOIN"] = "sidecar-peers:7946",
+                ["SIDECAR_GOSSIP_KEY"] = "k",
+                ["SIDECAR_AGGREGATE"] = "k8s",
+            },
+        };
+
+        var sidecar = new PodMutator(options).Mutate(AnnotatedPod(), new PodMutationContext("shop")).Pod!.Spec.InitContainers.Single();
+
+        Assert.Equal("127.0.0.1:30100", sidecar.Args[sidecar.Args.IndexOf("--listen") + 1]);
+        Assert.Equal("0.0.0.0:30101", sidecar.Args[sidecar.Args.IndexOf("--health-listen") + 1]);
+        Assert.DoesNotContain(sidecar.Args, a => a.StartsWith("--gossip", StringComparison.Ordinal) || a == "--join");
+        Assert.All(new[] { sidecar.ReadinessProbe, sidecar.LivenessProbe, sidecar.StartupProbe }, p => Assert.Equal("30101", p.HttpGet.Port.Value));
+        Assert.Contains(sidecar.Ports, p => p.ContainerPort == 30101);
+        Assert.DoesNotContain(sidecar.Ports, p => p.ContainerPort == 30100);
+        var env = sidecar.Env.Select(e => e.Name).ToList();
+        Assert.Contains("SIDECAR_CLUSTER_NAME", env);
+        Assert.DoesNotContain(env, n => n is "SIDECAR_JOIN" or "SIDECAR_GOSSIP_KEY");
+        // Upstream settings are implemented by the agent, so the injector passes them on.
+        Assert.Contains("SIDECAR_AGGREGATE", env);
+    }
+
     [Theory]
     [InlineData("false")]
     [InlineData("yes")]

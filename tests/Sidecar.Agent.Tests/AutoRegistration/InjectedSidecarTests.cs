@@ -1,0 +1,75 @@
+using k8s.Models;
+using Microsoft.Extensions.Configuration;
+using Sidecar.Agent.AutoRegistration;
+using Sidecar.Agent.Hosting;
+
+namespace Sidecar.Agent.Tests.AutoRegistration;
+
+/// <summary>What <c>sidecar inject</c> puts into a pod must start this agent (no crash loop) and drive auto-registration.</summary>
+public sealed class InjectedSidecarTests
+{
+    private const string Pod = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: shop-1
+          namespace: shop
+          annotations:
+            sidecar.servicecomb.io/inject: "true"
+            sidecar.servicecomb.io/service-name: shop
+            sidecar.servicecomb.io/app-port: "8080"
+        spec:
+          containers:
+          - name: app
+            image: shop:1
+        """;
+
+    [Fact]
+    public async Task Inject_SidecarArgsAndEnv_AreAcceptedByTheAgentAndConfigureAutoRegistration()
+    {
+        var dir = Directory.CreateTempSubdirectory("inject").FullName;
+        try
+        {
+            var input = Path.Combine(dir, "pod.yaml");
+            var output = Path.Combine(dir, "out.yaml");
+            var config = Directory.CreateDirectory(Path.Combine(dir, "cluster")).FullName;
+            await File.WriteAllTextAsync(input, Pod, TestContext.Current.CancellationToken);
+            // The shipped ConfigMap's keys (manifests/configmap.yaml).
+            foreach (var (key, value) in new[] { ("SIDECAR_CLUSTER_NAME", "cluster1"), ("SIDECAR_JOIN", "sidecar-peers:7946"), ("SIDECAR_AGGREGATE", "servicecenter,k8s") })
+            {
+                await File.WriteAllTextAsync(Path.Combine(config, key), value, TestContext.Current.CancellationToken);
+            }
+
+            Assert.Equal(0, await SidecarCommand.RunAsync(["inject", "-f", input, "-o", output, "--cluster-config", config]));
+            var pod = k8s.KubernetesYaml.Deserialize<V1Pod>(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
+            var sidecar = pod.Spec.InitContainers.Single(c => c.Name == "sidecar");
+            var downward = new Dictionary<string, string>
+            {
+                ["metadata.name"] = "shop-1", ["metadata.namespace"] = "shop", ["status.podIP"] = "10.0.0.7",
+                ["metadata.uid"] = "11111111-2222-3333-4444-555555555555", ["spec.nodeName"] = "node-1",
+            };
+            var env = sidecar.Env.ToDictionary(e => e.Name, e => e.Value ?? downward[e.ValueFrom.FieldRef.FieldPath]);
+
+            // Every env var the agent reads as a flag is one it accepts.
+            foreach (var planned in CommandLine.PlannedFlags)
+            {
+                Assert.DoesNotContain("SIDECAR_" + planned.Replace('-', '_').ToUpperInvariant(), env.Keys);
+            }
+
+            var args = sidecar.Args.Skip(1).Select(a => a.Replace("$(POD_NAME)", env["POD_NAME"], StringComparison.Ordinal)).ToArray();
+            var options = CommandLine.ParseAgent(args, new ConfigurationBuilder().Build());
+            Assert.Equal("127.0.0.1:30100", options.Listen.ToString());
+            Assert.Equal("0.0.0.0:30101", options.HealthListen?.ToString());
+
+            var registration = AutoRegistrationEnvironment.Read(name => env.GetValueOrDefault(name))!;
+            Assert.Equal("11111111222233334444555555555555", registration.Instance.InstanceId);
+            Assert.Equal(["rest://10.0.0.7:8080"], registration.Instance.Endpoints);
+            Assert.Equal(("shop", "shop"), (registration.Service.AppId, registration.Service.ServiceName));
+            Assert.Equal("10.0.0.7", registration.ProbeHost);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
