@@ -1,11 +1,44 @@
 #!/usr/bin/env bash
 # Runs the micro suite (BenchmarkDotNet) and the HTTP harness, then regenerates RESULTS.md next to this script.
 # Usage: tests/Sidecar.Benchmarks/run.sh [--quick]   (--quick: short phases, for trying the script out)
+#        tests/Sidecar.Benchmarks/run.sh --storage  (only the storage section: cold start P8, writes P9)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="$here/out"
 rm -rf "$out" && mkdir -p "$out"
+
+# The storage section (P8, P9) sits between two marker lines in RESULTS.md and can be regenerated alone.
+storage_section() {
+  local exe=(dotnet "$here/bin/Release/net10.0/Sidecar.Benchmarks.dll")
+  echo "<!-- storage:begin -->"
+  echo "## Storage: cold start (P8) and write throughput (P9)"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average before: $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$root" rev-parse --short HEAD)"
+  echo
+  echo "### Cold start: process start to first correct answer, 7 runs each (coldstart command)"
+  echo
+  "${exe[@]}" coldstart 7
+  echo
+  echo "### Writes (writes command)"
+  echo
+  "${exe[@]}" writes
+  echo
+  echo "<!-- storage:end -->"
+}
+
+if [[ "${1:-}" == "--storage" ]]; then
+  dotnet build -c Release "$here/Sidecar.Benchmarks.csproj" -nologo -v quiet
+  storage_section > "$out/storage.md"
+  if grep -q '<!-- storage:begin -->' "$here/RESULTS.md"; then
+    awk -v f="$out/storage.md" '/<!-- storage:begin -->/{while((getline l < f) > 0) print l; skip=1; next} /<!-- storage:end -->/{skip=0; next} !skip' "$here/RESULTS.md" > "$out/RESULTS.md"
+  else
+    cat "$here/RESULTS.md" "$out/storage.md" > "$out/RESULTS.md"
+  fi
+  mv "$out/RESULTS.md" "$here/RESULTS.md"
+  echo "wrote the storage section of $here/RESULTS.md"
+  exit 0
+fi
 
 http_args=(--duration 10 --rounds 3 --open-rounds 2 --warmup 6 --connections 16 --rate 5000)
 if [[ "${1:-}" == "--quick" ]]; then
@@ -65,5 +98,6 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
     cat "$f"
     echo
   done
+  storage_section
 } > "$here/RESULTS.md"
 echo "wrote $here/RESULTS.md"
