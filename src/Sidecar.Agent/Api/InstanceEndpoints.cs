@@ -24,18 +24,6 @@ internal static class InstanceEndpoints
         registry.MapPut("/instances/status", UpdateStatusByProperties);
     }
 
-    private static Result<ServiceRef> ServiceOf(HttpContext context)
-    {
-        var serviceId = Route(context, "serviceId");
-        if (IdValidator.ValidateServiceId(serviceId) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var tenant = TenantOf(context);
-        return new ServiceRef(tenant.Domain, tenant.Project, serviceId!);
-    }
-
     /// <summary>The service and instance ids of the path, or the error to answer.</summary>
     private static Result<(ServiceRef Service, string InstanceId)> InstanceOf(HttpContext context)
     {

@@ -30,6 +30,19 @@ internal static class ScHttp
             string.IsNullOrEmpty(project) ? "default" : project);
     }
 
+    /// <summary>The service named by the path's <c>{serviceId}</c> in the request's tenant, or the error to answer.</summary>
+    public static Result<Replication.ServiceRef> ServiceOf(HttpContext context)
+    {
+        var serviceId = Route(context, "serviceId");
+        if (Validation.IdValidator.ValidateServiceId(serviceId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var tenant = TenantOf(context);
+        return new Replication.ServiceRef(tenant.Domain, tenant.Project, serviceId!);
+    }
+
     public static string? Route(HttpContext context, string name) => context.Request.RouteValues[name] as string;
 
     public static string? Query(HttpContext context, string name)

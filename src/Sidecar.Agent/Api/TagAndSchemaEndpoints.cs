@@ -21,19 +21,6 @@ internal static class TagAndSchemaEndpoints
         registry.MapGet("/microservices/{serviceId}/schemas/{schemaId}", GetSchema);
     }
 
-    /// <summary>The service named by the path, or the error to answer.</summary>
-    private static Result<ServiceRef> ServiceOf(HttpContext context)
-    {
-        var serviceId = Route(context, "serviceId");
-        if (IdValidator.ValidateServiceId(serviceId) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var tenant = TenantOf(context);
-        return new ServiceRef(tenant.Domain, tenant.Project, serviceId!);
-    }
-
     private static Result<ServiceView> ViewOf(HttpContext context, Replica replica)
     {
         var service = ServiceOf(context);
