@@ -40,6 +40,7 @@ internal static class AgentHost
         services.TryAddSingleton<Storage>(sp => OpenStorage(options, sp));
         services.TryAddSingleton(sp => CreateReplica(sp.GetRequiredService<Storage>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new LocalRegistry(sp.GetRequiredService<Replica>()));
+        services.TryAddSingleton<ISyncCursorStore>(sp => sp.GetRequiredService<Storage>().Store);
         services.TryAddSingleton<SourceTracker>();
         services.TryAddSingleton<WatchHub>();
         services.TryAddSingleton<Readiness>();

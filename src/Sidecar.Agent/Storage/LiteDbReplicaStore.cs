@@ -9,7 +9,7 @@ namespace Sidecar.Agent.Storage;
 /// batches holding local writes are committed at once and acknowledged after the commit; replicated changes and
 /// lease renewals wait up to <see cref="GroupCommitWindow"/> so that many batches share one commit.
 /// </summary>
-internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
+internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorStore, IDisposable
 {
     public const string FileName = "sidecar.db";
 
@@ -22,6 +22,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
     private readonly ILiteCollection<BsonDocument> _leases;
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly ILiteCollection<BsonDocument> _members;
+    private readonly ILiteCollection<BsonDocument> _cursors;
     private readonly BlockingCollection<Pending> _queue = new();
     private readonly Thread _writer;
     private readonly TimeProvider _timeProvider;
@@ -39,6 +40,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
         _leases = db.GetCollection("leases");
         _meta = db.GetCollection("meta");
         _members = db.GetCollection("members");
+        _cursors = db.GetCollection("cursors");
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "sidecar-storage" };
     }
 
@@ -63,6 +65,25 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
     /// <summary>Replaces the membership snapshot (written by the storage thread with the next group commit).</summary>
     public void SaveMembers(IReadOnlyList<PersistedMember> members) =>
         _queue.Add(new Pending(new ReplicaBatch([], [], [], Durable: false), members));
+
+    /// <summary>Queues the cursors behind every batch already queued, so they are never on disk before their records.</summary>
+    public void SaveCursors(string source, IReadOnlyDictionary<string, string> cursors)
+    {
+        var document = new BsonDocument { ["_id"] = source };
+        var revisions = new BsonDocument();
+        foreach (var (serviceId, revision) in cursors)
+        {
+            revisions[serviceId] = revision;
+        }
+
+        document["revs"] = revisions;
+        _queue.Add(new Pending(new ReplicaBatch([], [], [], Durable: false), cursors: document));
+    }
+
+    public IReadOnlyDictionary<string, string> LoadCursors(string source) =>
+        _cursors.FindById(source)?["revs"] is { IsDocument: true } revs
+            ? revs.AsDocument.Where(p => p.Value.IsString).ToDictionary(p => p.Key, p => p.Value.AsString, StringComparer.Ordinal)
+            : new Dictionary<string, string>();
 
     /// <summary>The membership snapshot as last saved.</summary>
     public IReadOnlyList<PersistedMember> LoadMembers() =>
@@ -116,6 +137,11 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
             foreach (var pending in group)
             {
                 Apply(pending.Batch);
+                if (pending.Cursors is { } cursors)
+                {
+                    _cursors.Upsert(cursors);
+                }
+
                 if (pending.Members is { } members)
                 {
                     _members.DeleteAll();
@@ -192,11 +218,13 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, IDisposable
         ["last"] = identity.LastWrite.ToUnixTimeMilliseconds(),
     };
 
-    private sealed class Pending(ReplicaBatch batch, IReadOnlyList<PersistedMember>? members = null)
+    private sealed class Pending(ReplicaBatch batch, IReadOnlyList<PersistedMember>? members = null, BsonDocument? cursors = null)
     {
         public ReplicaBatch Batch { get; } = batch;
 
         public IReadOnlyList<PersistedMember>? Members { get; } = members;
+
+        public BsonDocument? Cursors { get; } = cursors;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

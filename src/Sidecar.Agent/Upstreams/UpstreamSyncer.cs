@@ -26,11 +26,15 @@ internal sealed partial class UpstreamSyncer
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
     private readonly SourceDiff _diff;
-    private Dictionary<string, string> _revisions = new(StringComparer.Ordinal);
+    private readonly ISyncCursorStore _cursors;
+    private Dictionary<string, string> _revisions;
     private bool _failing;
 
-    public UpstreamSyncer(UpstreamClient client, Replica replica, SourceTracker tracker, IUpstreamOwnership ownership, TimeProvider timeProvider, TimeSpan interval, ILogger logger)
+    public UpstreamSyncer(UpstreamClient client, Replica replica, SourceTracker tracker, IUpstreamOwnership ownership, TimeProvider timeProvider, TimeSpan interval, ILogger logger,
+        ISyncCursorStore? cursors = null)
     {
+        _cursors = cursors ?? NullSyncCursorStore.Instance;
+        _revisions = new(_cursors.LoadCursors(client.Endpoint.Source), StringComparer.Ordinal);
         _client = client;
         _replica = replica;
         _tracker = tracker;
@@ -65,7 +69,13 @@ internal sealed partial class UpstreamSyncer
             var (pulled, revisions) = await FetchAsync(cancellationToken);
             var result = await _replica.WriteAsync(writer => _diff.Apply(writer, _replica, pulled), cancellationToken);
             // A held removal must be seen again: forget the revisions so the next pull reads every list in full.
-            _revisions = result.HeldRemovals > 0 ? new(StringComparer.Ordinal) : revisions;
+            var next = result.HeldRemovals > 0 ? new Dictionary<string, string>(StringComparer.Ordinal) : revisions;
+            if (!(next.Count == _revisions.Count && next.All(p => _revisions.GetValueOrDefault(p.Key) == p.Value)))
+            {
+                _cursors.SaveCursors(Source, next);
+            }
+
+            _revisions = next;
             _tracker.Confirm(Source);
             if (_failing)
             {

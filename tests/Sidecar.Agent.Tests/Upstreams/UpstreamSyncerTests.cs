@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Net;
 using Sidecar.Agent.Sources;
 
@@ -42,6 +43,40 @@ public sealed class UpstreamSyncerTests
         Assert.Equal(0, result!.Written + result.Removed);
         var second = kit.Handler.Statuses.Skip(before).ToList();
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.NotModified], second);
+    }
+
+    [Fact]
+    public async Task Pull_AfterRestartWithPersistedCursors_CostsNotModified()
+    {
+        await using var sc2 = await AgentServer.StartAsync(dataDir: UpstreamTestKit.TempDir());
+        var serviceId = await sc2.RegisterServiceAsync("Server", appId: "demo");
+        await sc2.RegisterInstanceAsync(serviceId);
+        var dataDir = UpstreamTestKit.TempDir();
+        var first = Agent.Storage.LiteDbReplicaStore.Open(dataDir, TimeProvider.System, NullLogger.Instance);
+        first.Store.SaveIdentity("c1-node", null);
+        first.Store.Start();
+        await using (var kit = UpstreamTestKit.Create("sc2", first, sc2.BaseAddress))
+        {
+            await kit.Syncer.PullAsync(Ct);
+        }
+
+        first.Store.Dispose();
+        var second = Agent.Storage.LiteDbReplicaStore.Open(dataDir, TimeProvider.System, NullLogger.Instance);
+        second.Store.Start();
+        try
+        {
+            await using var restarted = UpstreamTestKit.Create("sc2", second, sc2.BaseAddress);
+            var result = await restarted.Syncer.PullAsync(Ct);
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.NotModified], restarted.Handler.Statuses);
+            Assert.Equal(0, result!.Written + result.Removed);
+            Assert.Single(restarted.InstancesOf("sc:sc2"));
+        }
+        finally
+        {
+            second.Store.Dispose();
+            Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     [Fact]

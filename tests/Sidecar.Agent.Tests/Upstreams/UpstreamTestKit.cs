@@ -30,16 +30,24 @@ internal sealed class UpstreamTestKit : IAsyncDisposable
 
     public CountingHandler Handler { get; }
 
-    public static UpstreamTestKit Create(string name, params Uri[] urls)
+    public static UpstreamTestKit Create(string name, params Uri[] urls) => Create(name, null, urls);
+
+    /// <summary>With <paramref name="storage"/>, the replica and the syncer's cursors live in that store (restored from its state).</summary>
+    public static UpstreamTestKit Create(string name, (Agent.Storage.LiteDbReplicaStore Store, Agent.Storage.PersistedState State)? storage, params Uri[] urls)
     {
-        var replica = new Replica("c1-node", TimeProvider.System);
+        var replica = new Replica("c1-node", TimeProvider.System, storage?.Store);
+        if (storage is { } s)
+        {
+            replica.Restore(s.State.Records, s.State.Leases);
+        }
+
         replica.Start();
         var tracker = new SourceTracker(replica, TimeProvider.System);
         var builder = new ResiliencePipelineBuilder();
         SidecarPipelines.ConfigureUpstream(builder, TimeSpan.FromSeconds(2));
         var handler = new CountingHandler();
         var client = new UpstreamClient(new UpstreamEndpoint(name, urls), builder.Build(), handler);
-        var syncer = new UpstreamSyncer(client, replica, tracker, new AlwaysOwner(), TimeProvider.System, TimeSpan.FromMilliseconds(200), NullLogger.Instance);
+        var syncer = new UpstreamSyncer(client, replica, tracker, new AlwaysOwner(), TimeProvider.System, TimeSpan.FromMilliseconds(200), NullLogger.Instance, storage?.Store);
         return new UpstreamTestKit(replica, tracker, client, syncer, handler);
     }
 
