@@ -36,6 +36,9 @@ public sealed class ReplicaWriter
 
     public Record? Get(in RecordKey key) => _state.Get(key);
 
+    /// <summary>Every record, tombstones included (e.g. to index them, or to drop a source as a whole).</summary>
+    public IEnumerable<Record> Records => _state.Records;
+
     /// <summary>Writes a value as the local source, stamped with a new version.</summary>
     public void Put(RecordKey key, object value) => Write(key, value);
 
