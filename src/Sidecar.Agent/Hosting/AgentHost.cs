@@ -39,6 +39,7 @@ internal static class AgentHost
         services.TryAddSingleton<WatchHub>();
         services.TryAddSingleton<Readiness>();
         services.AddHostedService<ReplicaMaintenance>();
+        services.AddSidecarGossip(options);
 
         var app = builder.Build();
         var storage = app.Services.GetRequiredService<Storage>();
@@ -64,6 +65,7 @@ internal static class AgentHost
         WatchEndpoints.Map(registry);
         MetaEndpoints.Map(app, registry);
         AgentEndpoints.Map(app);
+        Gossip.GossipEndpoints.Map(app);
     }
 
     private static Storage OpenStorage(AgentOptions options, IServiceProvider services)

@@ -23,4 +23,7 @@ internal sealed record AgentOptions
 
     /// <summary>How often an idle watch socket is pinged (Service-Center: 30 s).</summary>
     public TimeSpan WatchPingInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gossip with the other agents of the cluster; null when standalone.</summary>
+    public Gossip.GossipSettings? Gossip { get; init; }
 }

@@ -11,11 +11,11 @@ namespace Sidecar.Agent.Hosting;
 internal static class CommandLine
 {
     /// <summary>Flags of <c>sidecar agent</c> this build implements.</summary>
-    public static readonly string[] AgentFlags = ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention"];
+    public static readonly string[] AgentFlags = ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", .. Gossip.GossipCommandLine.Flags];
 
     /// <summary>Flags of the contract that later versions implement; refused with a clear message rather than ignored.</summary>
     public static readonly string[] PlannedFlags =
-        ["gossip-bind", "gossip-advertise", "join", "gossip-key", "gossip-key-file", "clusters", "aggregate", "registry-upstream"];
+        ["clusters", "aggregate", "registry-upstream"];
 
     public static AgentOptions ParseAgent(string[] args, IConfiguration configuration)
     {
@@ -58,6 +58,7 @@ internal static class CommandLine
             options = options with { TombstoneRetention = Seconds("tombstone-retention", retention) };
         }
 
+        options = options with { Gossip = Gossip.GossipCommandLine.Parse(Get) };
         return options;
     }
 

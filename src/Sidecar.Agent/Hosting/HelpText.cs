@@ -9,11 +9,15 @@ internal static class HelpText
         Commands:
           sidecar agent     [--listen 127.0.0.1:30100] [--data-dir ./sidecar-data]
                             [--cluster-name default] [--node-name <hostname>]
+                            [--gossip-bind 0.0.0.0:7946] [--gossip-advertise <ip:port>] [--join host:port,...]
+                            [--gossip-key <base64 32 bytes> | --gossip-key-file <path>]
           sidecar injector  [--listen 0.0.0.0:8443] [--tls-cert <pem> --tls-key <pem>]
           sidecar inject    -f <pod-or-workload.yaml> [-o out.yaml]
 
-        Not yet implemented (refused with an error): --gossip-bind, --gossip-advertise, --join, --gossip-key,
-        --gossip-key-file, --clusters, --aggregate, --registry-upstream.
+        Gossip is on with --gossip-bind or --join and then needs a cluster key (head -c 32 /dev/urandom | base64);
+        several keys (comma-separated, or one per line in the file) form a keyring: the first encrypts, all decrypt.
+
+        Not yet implemented (refused with an error): --clusters, --aggregate, --registry-upstream.
 
         Every agent flag can also be set as SIDECAR_<FLAG> (e.g. SIDECAR_DATA_DIR) or as Sidecar:<flag> in
         appsettings.json; the command line wins, then the environment, then the file.

@@ -50,6 +50,9 @@ internal sealed class SourceTracker : IDisposable
             (_, old) => old with { State = SourceState.Fresh, LastSuccess = now, LastError = null });
     }
 
+    /// <summary>Forgets a source whose records were dropped (its agent is dead or left).</summary>
+    public void Remove(string source) => _sources.TryRemove(source, out _);
+
     public IReadOnlyList<SourceStatus> All => [.. _sources.Values.OrderBy(s => s.Source, StringComparer.Ordinal)];
 
     /// <summary>
