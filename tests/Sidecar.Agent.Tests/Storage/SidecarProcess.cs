@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -8,6 +9,7 @@ namespace Sidecar.Agent.Tests.Storage;
 internal sealed class SidecarProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
 
     private SidecarProcess(Process process, int port)
     {
@@ -20,9 +22,31 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<SidecarProcess> StartAsync(string dataDir, int? port = null, params string[] extra)
+    /// <summary>What the process wrote to stdout and stderr (the last 2,000 lines).</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
+    public static Task<SidecarProcess> StartAsync(string dataDir, int? port = null, params string[] extra) =>
+        StartWithEnvironmentAsync(dataDir, port, null, extra);
+
+    /// <summary>Starts an agent with extra environment variables (e.g. <c>SIDECAR_GOSSIP_TIME_SCALE</c>) and waits until it is ready.</summary>
+    public static async Task<SidecarProcess> StartWithEnvironmentAsync(string dataDir, int? port, IReadOnlyDictionary<string, string>? environment, params string[] extra)
     {
-        port ??= FreePort();
+        var agent = Launch(dataDir, port ?? FreePort(), environment, extra);
+        await agent.WaitReadyAsync();
+        return agent;
+    }
+
+    /// <summary>Starts an agent expected to refuse to run; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string dataDir, IReadOnlyDictionary<string, string>? environment, params string[] extra)
+    {
+        await using var agent = Launch(dataDir, FreePort(), environment, extra);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await agent._process.WaitForExitAsync(timeout.Token);
+        return (agent._process.ExitCode, string.Join('\n', agent._output));
+    }
+
+    private static SidecarProcess Launch(string dataDir, int port, IReadOnlyDictionary<string, string>? environment, string[] extra)
+    {
         var sidecar = Path.Combine(AppContext.BaseDirectory, "sidecar.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { sidecar, "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir }.Concat(extra))
@@ -30,20 +54,42 @@ internal sealed class SidecarProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var agent = new SidecarProcess(process, port);
+        process.OutputDataReceived += (_, e) => agent.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => agent.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var agent = new SidecarProcess(process, port.Value);
-        await agent.WaitReadyAsync();
         return agent;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 2000)
+        {
+            _output.TryDequeue(out _);
+        }
     }
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {
-        _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
         _process.WaitForExit();
     }
 
@@ -66,7 +112,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"sidecar exited with code {_process.ExitCode} before it was ready");
+                throw new InvalidOperationException($"sidecar exited with code {_process.ExitCode} before it was ready: {string.Join('\n', _output)}");
             }
 
             try
@@ -87,7 +133,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
         throw new TimeoutException("sidecar did not become ready within 30 s");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
