@@ -31,6 +31,7 @@ internal sealed partial class GossipAgent : IAsyncDisposable
     private string? _conflict;
     private volatile bool _settled;
     private long _joinedAt;
+    private int _disposed;
 
     public GossipAgent(GossipSettings settings, Replica replica, long identityIncarnation, TimeSpan tombstoneRetention, GossipOwnership ownership,
         SourceTracker? tracker, TimeProvider timeProvider, ILoggerFactory loggerFactory, TransportLimits? limits = null)
@@ -141,6 +142,11 @@ internal sealed partial class GossipAgent : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Node.Dispose();
         await Transport.DisposeAsync();
         Application.Dispose();

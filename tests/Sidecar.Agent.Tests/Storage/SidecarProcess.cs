@@ -10,6 +10,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private int _disposed;
 
     private SidecarProcess(Process process, int port)
     {
@@ -95,6 +96,11 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             Kill();
