@@ -31,6 +31,7 @@ internal sealed partial class GossipAgent : IAsyncDisposable
     private string? _conflict;
     private volatile bool _settled;
     private long _joinedAt;
+    private long _startedAt;
     private int _disposed;
 
     public GossipAgent(GossipSettings settings, Replica replica, long identityIncarnation, TimeSpan tombstoneRetention, GossipOwnership ownership,
@@ -88,6 +89,7 @@ internal sealed partial class GossipAgent : IAsyncDisposable
         Transport.Start(packet => Node.HandlePacket(packet), message => Node.HandleStream(message));
         Application.Attach(Node.Broadcast);
         Node.Start();
+        _startedAt = _time.GetTimestamp();
         _ownership.Update(Node.Members());
         Log.Started(_logger, Node.Name, Options.Address, Node.LocalMember.Incarnation, _settings.Bind);
     }
@@ -179,6 +181,11 @@ internal sealed partial class GossipAgent : IAsyncDisposable
                 _settled = true;
             }
 
+            if (_time.GetElapsedTime(_startedAt) > Options.PushPullInterval * 2)
+            {
+                DropOrphans();
+            }
+
             await Task.Delay(Options.ProbeInterval * 4, _time, cancellationToken);
         }
     }
@@ -213,6 +220,23 @@ internal sealed partial class GossipAgent : IAsyncDisposable
             {
                 reannouncedAt = incarnation;
                 Reannounce();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops the persisted sources of agents no member knows (they died while this agent was down, so no death was
+    /// seen here). Runs once membership had two push-pull intervals to converge; an agent that shows up later is
+    /// alive, which lifts the drop, and its records come back by re-announcement and push-pull.
+    /// </summary>
+    private void DropOrphans()
+    {
+        foreach (var source in Application.AgentSources())
+        {
+            if (!Node.TryGetMember(source["agent:".Length..], out _))
+            {
+                Application.DropSource(source);
+                _tracker?.Remove(source);
             }
         }
     }

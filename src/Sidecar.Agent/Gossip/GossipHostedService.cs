@@ -8,8 +8,11 @@ namespace Sidecar.Agent.Gossip;
 /// a port in use or a node name already held by a live member stops the agent with a one-line error; the rest runs
 /// in the background (joining retries with backoff); stopping leaves the cluster gracefully.
 /// </summary>
-internal sealed partial class GossipHostedService(GossipAgent agent, ILogger<GossipHostedService> logger) : BackgroundService
+/// <remarks>Takes <see cref="GossipInstruments"/> so that they exist while gossip runs.</remarks>
+internal sealed partial class GossipHostedService(GossipAgent agent, GossipInstruments instruments, ILogger<GossipHostedService> logger) : BackgroundService
 {
+    public GossipInstruments Instruments { get; } = instruments;
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         try

@@ -23,6 +23,8 @@ internal static class GossipServiceCollectionExtensions
                 sp.GetRequiredService<SourceTracker>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>()));
+            services.AddMetrics();
+            services.TryAddSingleton<GossipInstruments>();
             services.AddHostedService<GossipHostedService>();
         }
 
