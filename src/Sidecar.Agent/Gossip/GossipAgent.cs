@@ -102,10 +102,12 @@ internal sealed partial class GossipAgent : IAsyncDisposable
     public async Task<bool> JoinAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         var addresses = await ResolveJoinAsync(cancellationToken);
-        if (addresses.Count > 0)
+        if (addresses.Count == 0)
         {
-            Node.Join(addresses);
+            return Node.LiveMemberCount > 1;
         }
+
+        Node.Join(addresses);
 
         var started = _time.GetTimestamp();
         while (Node.LiveMemberCount <= 1 && NameConflictAddress is null && _time.GetElapsedTime(started) < wait)
@@ -122,6 +124,9 @@ internal sealed partial class GossipAgent : IAsyncDisposable
 
         return Node.LiveMemberCount > 1;
     }
+
+    /// <summary>From now on a node announcing this agent's name is logged as an error, no longer a reason to refuse to start.</summary>
+    public void MarkSettled() => _settled = true;
 
     /// <summary>Until shutdown: keeps trying to join while alone, tracks members for owners and sources, re-announces after a refutation.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
@@ -149,9 +154,9 @@ internal sealed partial class GossipAgent : IAsyncDisposable
             return;
         }
 
+        Application.Dispose();
         Node.Dispose();
         await Transport.DisposeAsync();
-        Application.Dispose();
     }
 
     private static string Format(IPEndPoint endpoint) => endpoint.ToString();
@@ -174,11 +179,6 @@ internal sealed partial class GossipAgent : IAsyncDisposable
                     backoff = TimeSpan.FromTicks(Math.Min(s_maxJoinBackoff.Ticks, backoff.Ticks * 2));
                     continue;
                 }
-            }
-
-            if (!_settled && _joinedAt != 0 && _time.GetElapsedTime(_joinedAt) > Options.ProbeInterval * 5)
-            {
-                _settled = true;
             }
 
             if (_time.GetElapsedTime(_startedAt) > Options.PushPullInterval * 2)

@@ -31,6 +31,7 @@ internal sealed partial class GossipHostedService(GossipAgent agent, GossipInstr
             throw new OptionException($"--node-name '{agent.Node.Name}' is already held by a live agent at {other}: give this agent another --node-name (or its own --data-dir)");
         }
 
+        agent.MarkSettled();
         await base.StartAsync(cancellationToken);
     }
 

@@ -280,7 +280,11 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
         }
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _broadcast = null;
+        _subscription.Dispose();
+    }
 
     /// <summary>On the writer loop after each batch: index the changes, and broadcast those that did not come from gossip.</summary>
     private void OnReplicaChanged(ReplicaChangeSet changes)
@@ -321,10 +325,17 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
 
         if (outgoing.Count > 0 && _broadcast is { } broadcast)
         {
-            foreach (var record in outgoing)
+            try
             {
-                // One record per delta, keyed by the record: a newer version replaces a queued older one.
-                broadcast(RecordDeltaCodec.Encode(record), KeyOf(record.Key));
+                foreach (var record in outgoing)
+                {
+                    // One record per delta, keyed by the record: a newer version replaces a queued older one.
+                    broadcast(RecordDeltaCodec.Encode(record), KeyOf(record.Key));
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Gossip stopped (shutdown) while the replica still writes: nothing to send to any more.
             }
         }
     }

@@ -13,6 +13,8 @@ namespace Sidecar.Agent.Tests.Gossip;
 /// probe every 250 ms, probe timeout 125 ms, gossip every 50 ms, push-pull every 7.5 s, so with 5 members the
 /// suspicion timeout runs from 1 s (with two independent confirmations) to 6 s (none).
 /// </summary>
+/// <remarks>Runs alone (not in parallel with other test classes): its timing bounds need the CPU.</remarks>
+[Collection(nameof(GossipClusterTests))]
 public sealed class GossipClusterTests : IAsyncDisposable
 {
     private const string Registry = "/v4/default/registry";
@@ -235,3 +237,7 @@ public sealed class GossipClusterTests : IAsyncDisposable
         Assert.True(await condition(), $"not within {within.TotalSeconds} s: {what}");
     }
 }
+
+/// <summary>Keeps the multi-process gossip tests away from the other process tests.</summary>
+[CollectionDefinition(nameof(GossipClusterTests), DisableParallelization = true)]
+public sealed class GossipClusterCollection;
