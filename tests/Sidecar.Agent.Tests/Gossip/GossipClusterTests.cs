@@ -85,6 +85,16 @@ public sealed class GossipClusterTests : IAsyncDisposable
             (await Task.WhenAll(agents.Select(a => AliveMembersAsync(a)))).All(m => m.Count == 5)
             && (await Task.WhenAll(agents.Select(a => CountInstancesAsync(a, "shop", "victim")))).All(c => c == 1));
         Assert.True((await MembersAsync(agents[0])).Single(m => m.Name == "n4").Incarnation > incarnationBefore);
+
+        // A graceful stop leaves the cluster: the others see it left, and its records go, at once.
+        await RegisterAsync(agents[3], "shop", "leaver");
+        await EventuallyAsync(TimeSpan.FromSeconds(3), "the leaver's instance is everywhere", async () =>
+            (await Task.WhenAll(agents.Select(a => CountInstancesAsync(a, "shop", "leaver")))).All(c => c == 1));
+        Assert.Equal(0, await agents[3].TerminateAsync());
+        var remaining = new[] { agents[0], agents[1], agents[2], agents[4] };
+        await EventuallyAsync(TimeSpan.FromSeconds(2), "the others see n3 left and drop its instance", async () =>
+            (await Task.WhenAll(remaining.Select(a => MembersAsync(a)))).All(m => m.Single(x => x.Name == "n3").State == "left")
+            && (await Task.WhenAll(remaining.Select(a => CountInstancesAsync(a, "shop", "leaver")))).All(c => c == 0));
         TestContext.Current.SendDiagnosticMessage($"spread to 5 agents in {spread.ElapsedMilliseconds} ms; dead agent's instance dropped everywhere in {dead.ElapsedMilliseconds} ms");
     }
 
