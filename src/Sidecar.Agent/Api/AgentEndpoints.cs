@@ -26,7 +26,7 @@ internal static class AgentEndpoints
             ? WriteText(context, StatusCodes.Status200OK, "ready")
             : WriteText(context, StatusCodes.Status503ServiceUnavailable, "not ready: " + readiness.Reason));
         v1.MapGet("/services/{serviceName}/instances", Instances);
-        v1.MapGet("/sources", (HttpContext context, SourceTracker sources, Replica replica) => WriteJsonAsync(context, SourcesOf(sources, replica), AgentJsonContext.Default.SourcesResponse));
+        v1.MapGet("/sources", (HttpContext context, SourceTracker sources, Replica replica, Gossip.GossipOwnership owners) => WriteJsonAsync(context, SourcesOf(sources, replica, owners), AgentJsonContext.Default.SourcesResponse));
     }
 
     private static Task WriteText(HttpContext context, int status, string text)
@@ -92,12 +92,12 @@ internal static class AgentEndpoints
         await WriteJsonAsync(context, new SidecarInstancesResponse(serviceName!, appId, env, answerIndex, instances), SidecarJsonContext.Default.SidecarInstancesResponse);
     }
 
-    private static SourcesResponse SourcesOf(SourceTracker tracker, Replica replica)
+    private static SourcesResponse SourcesOf(SourceTracker tracker, Replica replica, Gossip.GossipOwnership owners)
     {
         var counts = replica.Snapshot.Services.Values.SelectMany(s => s.Instances).GroupBy(i => i.Source).ToDictionary(g => g.Key, g => g.Count());
         var services = replica.Snapshot.Services.Values.GroupBy(s => s.Source).ToDictionary(g => g.Key, g => g.Count());
         return new SourcesResponse([.. tracker.All.Select(s => new SourceInfo(
-            s.Source, s.Owners, s.State.ToString().ToLowerInvariant(), s.LastSuccess, s.LastError,
+            s.Source, owners.OwnersOf(s.Source), s.State.ToString().ToLowerInvariant(), s.LastSuccess, s.LastError,
             services.GetValueOrDefault(s.Source), counts.GetValueOrDefault(s.Source)))]);
     }
 

@@ -47,6 +47,7 @@ internal static class AgentHost
         services.AddHostedService<ReplicaMaintenance>();
         services.AddSidecarUpstreams(options);
         services.AddSidecarAutoRegistration(Environment.GetEnvironmentVariable);
+        services.AddSidecarGossip(options);
 
         var app = builder.Build();
         var storage = app.Services.GetRequiredService<Storage>();
@@ -78,6 +79,7 @@ internal static class AgentHost
         WatchEndpoints.Map(registry);
         MetaEndpoints.Map(app, registry);
         AgentEndpoints.Map(app);
+        Gossip.GossipEndpoints.Map(app);
     }
 
     private static Storage OpenStorage(AgentOptions options, IServiceProvider services)

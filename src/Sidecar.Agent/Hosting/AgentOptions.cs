@@ -50,4 +50,6 @@ internal sealed record AgentOptions
     /// <summary>Timeout of one HTTP attempt against an upstream (<c>--upstream-timeout</c>).</summary>
     /// <value>Default 3 s.</value>
     public TimeSpan UpstreamTimeout { get; init; } = UpstreamDefaults.AttemptTimeout;
+    /// <summary>Gossip with the other agents of the cluster; null when standalone.</summary>
+    public Gossip.GossipSettings? Gossip { get; init; }
 }

@@ -11,11 +11,11 @@ namespace Sidecar.Agent.Hosting;
 internal static class CommandLine
 {
     /// <summary>Flags of <c>sidecar agent</c> this build implements.</summary>
-    public static readonly string[] AgentFlags = ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", "health-listen", .. UpstreamFlags.Flags];
+    public static readonly string[] AgentFlags =
+        ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", "health-listen", .. UpstreamFlags.Flags, .. Gossip.GossipCommandLine.Flags];
 
     /// <summary>Flags of the contract that later versions implement; refused with a clear message rather than ignored.</summary>
-    public static readonly string[] PlannedFlags =
-        ["gossip-bind", "gossip-advertise", "join", "gossip-key", "gossip-key-file"];
+    public static readonly string[] PlannedFlags = [];
 
     public static AgentOptions ParseAgent(string[] args, IConfiguration configuration)
     {
@@ -69,6 +69,7 @@ internal static class CommandLine
             };
         }
 
+        options = options with { Gossip = Gossip.GossipCommandLine.Parse(Get) };
         return UpstreamFlags.Apply(options, Get);
     }
 

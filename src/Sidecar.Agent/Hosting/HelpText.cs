@@ -12,11 +12,13 @@ internal static class HelpText
                             [--clusters "name=url[,url],name2=url"] [--aggregate "servicecenter,k8s"]
                             [--registry-upstream <url>] [--sync-interval 5s] [--upstream-timeout 3s]
                             [--health-listen <ip:port>]  (only /v1/health, /v1/health/ready; for kubelet probes)
+                            [--gossip-bind 0.0.0.0:7946] [--gossip-advertise <ip:port>] [--join host:port,...]
+                            [--gossip-key <base64 32 bytes> | --gossip-key-file <path>]
           sidecar injector  [--listen 0.0.0.0:8443] [--tls-cert <pem> --tls-key <pem>]
           sidecar inject    -f <pod-or-workload.yaml> [-o out.yaml]
 
-        Not yet implemented (refused with an error): --gossip-bind, --gossip-advertise, --join, --gossip-key,
-        --gossip-key-file.
+        Gossip is on with --gossip-bind or --join and then needs a cluster key (head -c 32 /dev/urandom | base64);
+        several keys (comma-separated, or one per line in the file) form a keyring: the first encrypts, all decrypt.
         Upstream secrets are settings only: SIDECAR_UPSTREAM_TOKEN_<NAME>, SIDECAR_UPSTREAM_CA_<NAME> (PEM CA file),
         SIDECAR_REGISTRY_UPSTREAM_TOKEN, SIDECAR_REGISTRY_UPSTREAM_CA (see docs/upstreams.md).
 

@@ -64,6 +64,8 @@ internal sealed class SourceTracker : IDisposable
     public void SetOwners(string source, IReadOnlyList<string> owners) =>
         _sources.AddOrUpdate(source, s => new SourceStatus(s, SourceState.Stale, null, "not pulled yet", owners),
             (_, old) => old with { Owners = owners });
+    /// <summary>Forgets a source whose records were dropped (its agent is dead or left).</summary>
+    public void Remove(string source) => _sources.TryRemove(source, out _);
 
     public IReadOnlyList<SourceStatus> All => [.. _sources.Values.OrderBy(s => s.Source, StringComparer.Ordinal)];
 

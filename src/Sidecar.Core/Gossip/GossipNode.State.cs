@@ -27,6 +27,11 @@ public sealed partial class GossipNode
     {
         if (name == Name)
         {
+            if (address != Address)
+            {
+                _app.OnNameConflict(address);
+            }
+
             // Someone announces us with a newer incarnation (an earlier life of this node): outbid it.
             if (incarnation > _self.Incarnation && !_leaving)
             {

@@ -23,4 +23,12 @@ public interface IGossipApplication
     /// <summary>A member joined, changed state, incarnation or address (the local member included, e.g. after a refutation).</summary>
     /// <remarks>On <see cref="MemberState.Dead"/> or <see cref="MemberState.Left"/>, drop source <c>agent:&lt;name&gt;</c> as a whole.</remarks>
     void OnMemberChanged(GossipMember member);
+
+    /// <summary>
+    /// Another node announces itself alive under this node's name at a different address: two agents share a name.
+    /// </summary>
+    /// <param name="address">The other node's address.</param>
+    void OnNameConflict(string address)
+    {
+    }
 }

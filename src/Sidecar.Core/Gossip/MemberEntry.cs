@@ -8,7 +8,17 @@ internal sealed class MemberEntry(string name, string address, uint incarnation,
 {
     public string Name { get; } = name;
 
-    public string Address { get; set; } = address;
+    private ulong _addressHash = StableHash.Of(address);
+
+    public string Address
+    {
+        get;
+        set
+        {
+            field = value;
+            _addressHash = StableHash.Of(value);
+        }
+    } = address;
 
     public uint Incarnation { get; set; } = incarnation;
 
@@ -32,8 +42,11 @@ internal sealed class MemberEntry(string name, string address, uint incarnation,
 
     public bool IsLive => State is MemberState.Alive or MemberState.Suspect;
 
-    /// <summary>Hash of what push-pull compares: name, incarnation and state.</summary>
-    public ulong StateHash => StableHash.Combine(NameHash, ((ulong)Incarnation << 8) | (byte)State);
+    /// <summary>
+    /// Hash of what push-pull compares: name, address, incarnation and state (the address too, so that two nodes
+    /// under one name differ and learn about each other).
+    /// </summary>
+    public ulong StateHash => StableHash.Combine(StableHash.Combine(NameHash, _addressHash), ((ulong)Incarnation << 8) | (byte)State);
 
     public GossipMember ToMember() => new(Name, Address, Incarnation, State);
 

@@ -212,7 +212,7 @@ public sealed class Replica : IAsyncDisposable
         if (!persisted.IsEmpty)
         {
             var localActivity = persisted.Durable || persisted.Leases.Any(l => l.Value is not null);
-            var changeSet = new ReplicaChangeSet(before, after, writer.Changes, localActivity);
+            var changeSet = new ReplicaChangeSet(before, after, writer.Changes, localActivity, persisted.Forgotten.Count > 0 ? persisted.Forgotten : null);
             foreach (var observer in Volatile.Read(ref _observers))
             {
                 observer(changeSet);

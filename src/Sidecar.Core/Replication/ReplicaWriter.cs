@@ -38,6 +38,8 @@ public sealed class ReplicaWriter
 
     /// <summary>Every record of one source, tombstones included (a scan: for upstream syncers, once per pull).</summary>
     public IEnumerable<Record> RecordsOf(string source) => _state.Records.Where(r => r.Key.Source == source);
+    /// <summary>Every record, tombstones included (e.g. to index them, or to drop a source as a whole).</summary>
+    public IEnumerable<Record> Records => _state.Records;
 
     /// <summary>Writes a value as the local source, stamped with a new version.</summary>
     public void Put(RecordKey key, object value) => Write(key, value);

@@ -1,7 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Sidecar.Agent.Tests.Storage;
 
@@ -9,7 +9,8 @@ namespace Sidecar.Agent.Tests.Storage;
 internal sealed class SidecarProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ConcurrentQueue<string> _output = new();
+    private int _disposed;
 
     private SidecarProcess(Process process, int port)
     {
@@ -22,29 +23,54 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>What the process wrote to stdout and stderr (the last 2,000 lines), one line each.</summary>
+    public string Output => string.Join('\n', _output);
 
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
 
-    public static Task<SidecarProcess> StartAsync(string dataDir, int? port = null, params string[] extra) =>
-        StartAsync(dataDir, new Dictionary<string, string>(), port, extra);
-
     /// <summary>Starts the agent with extra environment variables (e.g. the injected SIDECAR_APP_* and POD_*).</summary>
-    public static async Task<SidecarProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> environment, int? port = null, params string[] extra)
+    public static Task<SidecarProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> environment, int? port = null, params string[] extra) =>
+        StartWithEnvironmentAsync(dataDir, port, environment, extra);
+
+    /// <summary>SIGTERM without waiting: the test watches what happens while the agent shuts down.</summary>
+    public void Terminate()
     {
-        port ??= FreePort();
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public static int FreeTcpPort() => FreePort();
+
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+    }
+
+    public static Task<SidecarProcess> StartAsync(string dataDir, int? port = null, params string[] extra) =>
+        StartWithEnvironmentAsync(dataDir, port, null, extra);
+
+    /// <summary>Starts an agent with extra environment variables (e.g. <c>SIDECAR_GOSSIP_TIME_SCALE</c>) and waits until it is ready.</summary>
+    public static async Task<SidecarProcess> StartWithEnvironmentAsync(string dataDir, int? port, IReadOnlyDictionary<string, string>? environment, params string[] extra)
+    {
+        var agent = Launch(dataDir, port ?? FreePort(), environment, extra);
+        await agent.WaitReadyAsync();
+        return agent;
+    }
+
+    /// <summary>Starts an agent expected to refuse to run; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string dataDir, IReadOnlyDictionary<string, string>? environment, params string[] extra)
+    {
+        await using var agent = Launch(dataDir, FreePort(), environment, extra);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await agent._process.WaitForExitAsync(timeout.Token);
+        return (agent._process.ExitCode, string.Join('\n', agent._output));
+    }
+
+    private static SidecarProcess Launch(string dataDir, int port, IReadOnlyDictionary<string, string>? environment, string[] extra)
+    {
         var sidecar = Path.Combine(AppContext.BaseDirectory, "sidecar.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { sidecar, "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir }.Concat(extra))
@@ -52,41 +78,65 @@ internal sealed class SidecarProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var (name, value) in environment)
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
         }
 
         var process = Process.Start(info)!;
-        var agent = new SidecarProcess(process, port.Value);
-        process.OutputDataReceived += (_, e) => agent.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => agent.Append(e.Data);
+        var agent = new SidecarProcess(process, port);
+        process.OutputDataReceived += (_, e) => agent.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => agent.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await agent.WaitReadyAsync();
         return agent;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 2000)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+
+    /// <summary>SIGTERM, then waits for the process to exit: shutdown code runs (e.g. leaving the gossip cluster).</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {
-        _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
         _process.WaitForExit();
     }
 
-    /// <summary>SIGTERM, as the kubelet sends it: the agent runs its shutdown (unregister, drain) and exits.</summary>
-    public void Terminate()
-    {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
-
-    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token);
-
-    public static int FreeTcpPort() => FreePort();
-
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             Kill();
@@ -97,25 +147,15 @@ internal sealed class SidecarProcess : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
-
     private async Task WaitReadyAsync()
     {
+        // Generous: the whole suite runs many processes on 2 cores.
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"sidecar exited with code {_process.ExitCode} before it was ready: {Output}");
+                throw new InvalidOperationException($"sidecar exited with code {_process.ExitCode} before it was ready: {string.Join('\n', _output)}");
             }
 
             try
@@ -136,7 +176,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
         throw new TimeoutException("sidecar did not become ready within 90 s");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Sidecar.Agent.Sources;
+using Sidecar.Gossip;
+using Sidecar.Replication;
+
+namespace Sidecar.Agent.Gossip;
+
+/// <summary>
+/// One agent's gossip: the protocol node over the UDP/TCP transport, connected to the replica, the owners of
+/// upstream sources and the source tracker. <see cref="GossipHostedService"/> drives it: <see cref="StartAsync"/>,
+/// a first <see cref="JoinAsync"/>, <see cref="RunAsync"/> until shutdown, then <see cref="LeaveAsync"/>.
+/// </summary>
+internal sealed partial class GossipAgent : IAsyncDisposable
+{
+    /// <summary>Gossip incarnations per agent start: a restart begins above any refutation of the previous run (up to this many).</summary>
+    public const uint IncarnationsPerStart = 1024;
+
+    private static readonly TimeSpan s_maxJoinBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly GossipSettings _settings;
+    private readonly Replica _replica;
+    private readonly GossipOwnership _ownership;
+    private readonly SourceTracker? _tracker;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<bool> _membersChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly uint _startIncarnation;
+    private string? _conflict;
+    private volatile bool _settled;
+    private long _joinedAt;
+    private long _startedAt;
+    private int _disposed;
+
+    public GossipAgent(GossipSettings settings, Replica replica, long identityIncarnation, TimeSpan tombstoneRetention, GossipOwnership ownership,
+        SourceTracker? tracker, TimeProvider timeProvider, ILoggerFactory loggerFactory, TransportLimits? limits = null)
+    {
+        _settings = settings;
+        _replica = replica;
+        _ownership = ownership;
+        _tracker = tracker;
+        _time = timeProvider;
+        _logger = loggerFactory.CreateLogger("Sidecar.Agent.Gossip");
+        _startIncarnation = (uint)Math.Min(uint.MaxValue - IncarnationsPerStart, Math.Max(1, identityIncarnation) * IncarnationsPerStart);
+        Options = CreateOptions(replica.NodeName, settings, _startIncarnation);
+        Transport = new UdpTcpTransport(settings.Bind, settings.Keyring, limits ?? new TransportLimits(), timeProvider, _logger);
+        Application = new ReplicaGossipApplication(replica, timeProvider, tombstoneRetention, _logger);
+        Application.MemberChanged += _ => _membersChanged.Writer.TryWrite(true);
+        Application.NameConflict += OnNameConflict;
+        Node = new GossipNode(Options, Transport, Application, timeProvider);
+    }
+
+    public GossipOptions Options { get; }
+
+    public GossipNode Node { get; }
+
+    public UdpTcpTransport Transport { get; }
+
+    public ReplicaGossipApplication Application { get; }
+
+    /// <summary>Another live agent holds this agent's name (the address it announced), seen before this agent settled in.</summary>
+    public string? NameConflictAddress => Volatile.Read(ref _conflict);
+
+    /// <summary>The gossip timings: memberlist's LAN profile, every interval multiplied by <see cref="GossipSettings.TimeScale"/>.</summary>
+    public static GossipOptions CreateOptions(string nodeName, GossipSettings settings, uint incarnation)
+    {
+        var lan = new GossipOptions { NodeName = nodeName, Address = Format(settings.Advertise) };
+        var scale = settings.TimeScale;
+        return lan with
+        {
+            Incarnation = incarnation,
+            ProbeInterval = lan.ProbeInterval * scale,
+            ProbeTimeout = lan.ProbeTimeout * scale,
+            GossipInterval = lan.GossipInterval * scale,
+            PushPullInterval = lan.PushPullInterval * scale,
+            GossipToTheDeadTime = lan.GossipToTheDeadTime * scale,
+            PacketBudget = 1_400,
+            TransportOverhead = GossipKeyring.Overhead,
+        };
+    }
+
+    /// <summary>Indexes the replica, binds the transport and starts the protocol.</summary>
+    /// <exception cref="SocketException">The gossip address cannot be bound.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await Application.LoadAsync(cancellationToken);
+        Transport.Start(packet => Node.HandlePacket(packet), message => Node.HandleStream(message));
+        Application.Attach(Node.Broadcast);
+        Node.Start();
+        _startedAt = _time.GetTimestamp();
+        _ownership.Update(Node.Members());
+        Log.Started(_logger, Node.Name, Options.Address, Node.LocalMember.Incarnation, _settings.Bind);
+    }
+
+    /// <summary>
+    /// Joins through every address of every <c>--join</c> entry (a name may resolve to several) and waits up to
+    /// <paramref name="wait"/> for another member to show up.
+    /// </summary>
+    /// <returns>True when this agent sees another live member.</returns>
+    public async Task<bool> JoinAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var addresses = await ResolveJoinAsync(cancellationToken);
+        if (addresses.Count == 0)
+        {
+            return Node.LiveMemberCount > 1;
+        }
+
+        Node.Join(addresses);
+
+        var started = _time.GetTimestamp();
+        while (Node.LiveMemberCount <= 1 && NameConflictAddress is null && _time.GetElapsedTime(started) < wait)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken);
+        }
+
+        if (Node.LiveMemberCount > 1 && _joinedAt == 0)
+        {
+            _joinedAt = _time.GetTimestamp();
+            Log.Joined(_logger, Node.LiveMemberCount);
+            Reannounce();
+        }
+
+        return Node.LiveMemberCount > 1;
+    }
+
+    /// <summary>From now on a node announcing this agent's name is logged as an error, no longer a reason to refuse to start.</summary>
+    public void MarkSettled() => _settled = true;
+
+    /// <summary>Until shutdown: keeps trying to join while alone, tracks members for owners and sources, re-announces after a refutation.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(JoinLoopAsync(cancellationToken), MembersLoopAsync(cancellationToken));
+
+    /// <summary>Leaves gracefully: announces it, waits (briefly) for the announcement to go out, stops the protocol.</summary>
+    public async Task LeaveAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Node.Leave();
+        var started = _time.GetTimestamp();
+        while (Node.HasPendingBroadcasts && _time.GetElapsedTime(started) < timeout && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, CancellationToken.None);
+        }
+
+        // Let the transport flush what the node queued.
+        await Task.Delay(TimeSpan.FromMilliseconds(50), _time, CancellationToken.None);
+        Log.Left(_logger, Node.Name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        Application.Dispose();
+        Node.Dispose();
+        await Transport.DisposeAsync();
+    }
+
+    private static string Format(IPEndPoint endpoint) => endpoint.ToString();
+
+    private async Task JoinLoopAsync(CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (Node.LiveMemberCount <= 1 && _settings.Join.Count > 0)
+            {
+                if (await JoinAsync(Options.ProbeInterval * 2, cancellationToken))
+                {
+                    backoff = TimeSpan.FromSeconds(1);
+                }
+                else
+                {
+                    Log.JoinRetry(_logger, string.Join(',', _settings.Join), backoff);
+                    await Task.Delay(backoff, _time, cancellationToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(s_maxJoinBackoff.Ticks, backoff.Ticks * 2));
+                    continue;
+                }
+            }
+
+            if (_time.GetElapsedTime(_startedAt) > Options.PushPullInterval * 2)
+            {
+                DropOrphans();
+            }
+
+            await Task.Delay(Options.ProbeInterval * 4, _time, cancellationToken);
+        }
+    }
+
+    private async Task MembersLoopAsync(CancellationToken cancellationToken)
+    {
+        var reannouncedAt = Node.LocalMember.Incarnation;
+        await foreach (var _ in _membersChanged.Reader.ReadAllAsync(cancellationToken))
+        {
+            var members = Node.Members();
+            _ownership.Update(members);
+            foreach (var member in members)
+            {
+                if (member.Name == Node.Name)
+                {
+                    continue;
+                }
+
+                if (member.IsLive)
+                {
+                    _tracker?.Confirm("agent:" + member.Name);
+                }
+                else
+                {
+                    _tracker?.Remove("agent:" + member.Name);
+                }
+            }
+
+            // A refutation means others thought us dead and may have dropped our records: announce them again.
+            var incarnation = Node.LocalMember.Incarnation;
+            if (incarnation > reannouncedAt)
+            {
+                reannouncedAt = incarnation;
+                Reannounce();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops the persisted sources of agents no member knows (they died while this agent was down, so no death was
+    /// seen here). Runs once membership had two push-pull intervals to converge; an agent that shows up later is
+    /// alive, which lifts the drop, and its records come back by re-announcement and push-pull.
+    /// </summary>
+    private void DropOrphans()
+    {
+        foreach (var source in Application.AgentSources())
+        {
+            if (!Node.TryGetMember(source["agent:".Length..], out _))
+            {
+                Application.DropSource(source);
+                _tracker?.Remove(source);
+            }
+        }
+    }
+
+    private void Reannounce()
+    {
+        var deltas = Application.LocalDeltas();
+        foreach (var delta in deltas)
+        {
+            Node.Broadcast(delta);
+        }
+    }
+
+    private async Task<List<string>> ResolveJoinAsync(CancellationToken cancellationToken)
+    {
+        var self = Options.Address;
+        var addresses = new List<string>();
+        foreach (var peer in _settings.Join)
+        {
+            var (host, port) = GossipCommandLine.HostAndPort("join", peer);
+            IPAddress[] resolved;
+            if (IPAddress.TryParse(host, out var literal))
+            {
+                resolved = [literal];
+            }
+            else
+            {
+                try
+                {
+                    resolved = await Dns.GetHostAddressesAsync(host, cancellationToken);
+                }
+                catch (SocketException ex)
+                {
+                    Log.ResolveFailed(_logger, host, ex.SocketErrorCode);
+                    continue;
+                }
+            }
+
+            foreach (var address in resolved)
+            {
+                var text = new IPEndPoint(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, port).ToString();
+                if (text != self && !addresses.Contains(text))
+                {
+                    addresses.Add(text);
+                }
+            }
+        }
+
+        return addresses;
+    }
+
+    private void OnNameConflict(string address)
+    {
+        if (!_settled)
+        {
+            Interlocked.CompareExchange(ref _conflict, address, null);
+        }
+        else
+        {
+            Log.NameConflictLater(_logger, Node.Name, address);
+        }
+    }
+
+    internal string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Node.Name}@{Options.Address}");
+}

@@ -1,0 +1,355 @@
+using Sidecar.Gossip;
+using Sidecar.Replication;
+
+namespace Sidecar.Agent.Gossip;
+
+/// <summary>
+/// Connects the replica to gossip. Keeps an index of every record by source (fed by the replica's change feed and by
+/// received deltas) so that the node's calls, made under its lock, answer from memory:
+/// <list type="bullet">
+/// <item>changes made here (the local source, and upstream sources this agent pulls) are broadcast; changes that came
+/// from gossip are already in the index and are not sent again (the node rebroadcasts what <see cref="ApplyDelta"/>
+/// accepts);</item>
+/// <item>received deltas are checked against the index and queued to the replica's writer loop (<see cref="Replica.MergeAsync"/>);</item>
+/// <item>when a member is dead or left, its source <c>agent:&lt;name&gt;</c> is dropped as a whole: its records are
+/// forgotten (<see cref="ReplicaWriter.Forget"/>, not tombstoned: a tombstone written here would outrank the
+/// member's own records when it comes back) and deltas for it are ignored until the member is alive again, with a
+/// higher incarnation, and re-announces its records.</item>
+/// </list>
+/// </summary>
+internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDisposable
+{
+    /// <summary>Records per broadcast delta: small enough to be piggybacked on a UDP packet.</summary>
+    public const int PacketDeltaBytes = 1_000;
+
+    /// <summary>Records per push-pull delta.</summary>
+    public const int StreamDeltaBytes = 64 * 1024;
+
+    private const int MaxPendingMerges = 4_096;
+    private const int MaxDropped = 100_000;
+
+    private readonly Lock _gate = new();
+    private readonly Replica _replica;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _tombstoneRetention;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, SourceIndex> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal);
+    private readonly List<Record> _decoded = [];
+    private readonly IDisposable _subscription;
+    private Action<ReadOnlyMemory<byte>, string?>? _broadcast;
+    private int _pendingMerges;
+    private long _malformed;
+    private long _mergesDropped;
+
+    public ReplicaGossipApplication(Replica replica, TimeProvider timeProvider, TimeSpan tombstoneRetention, ILogger logger)
+    {
+        _replica = replica;
+        _time = timeProvider;
+        _tombstoneRetention = tombstoneRetention;
+        _logger = logger;
+        _subscription = replica.Subscribe(OnReplicaChanged);
+    }
+
+    /// <summary>Raised under the node's lock when a member changes: handlers must only queue work.</summary>
+    public event Action<GossipMember>? MemberChanged;
+
+    /// <summary>Raised under the node's lock when another node announces itself under this node's name.</summary>
+    public event Action<string>? NameConflict;
+
+    /// <summary>Deltas that did not decode (an authenticated peer sent garbage: a bug or an incompatible version).</summary>
+    public long MalformedDeltas => Interlocked.Read(ref _malformed);
+
+    /// <summary>Accepted deltas not merged because too many merges were already queued.</summary>
+    public long MergesDropped => Interlocked.Read(ref _mergesDropped);
+
+    /// <summary>Loads the index from the replica (on its writer loop, so no change is missed or counted twice).</summary>
+    public Task LoadAsync(CancellationToken cancellationToken) => _replica.WriteAsync(writer =>
+    {
+        lock (_gate)
+        {
+            foreach (var record in writer.Records)
+            {
+                if (!_dropped.ContainsKey(record.Key.Source))
+                {
+                    IndexOf(record.Key.Source).Put(record);
+                }
+            }
+        }
+
+        return 0;
+    }, cancellationToken);
+
+    /// <summary>Where local changes go: <see cref="GossipNode.Broadcast"/>.</summary>
+    public void Attach(Action<ReadOnlyMemory<byte>, string?> broadcast) => _broadcast = broadcast;
+
+    public bool ApplyDelta(ReadOnlySpan<byte> delta)
+    {
+        List<Record> accepted;
+        lock (_gate)
+        {
+            if (!RecordDeltaCodec.TryDecode(delta, _decoded))
+            {
+                Interlocked.Increment(ref _malformed);
+                return false;
+            }
+
+            var horizon = _time.GetUtcNow() - _tombstoneRetention;
+            accepted = [];
+            foreach (var record in _decoded)
+            {
+                if (_dropped.ContainsKey(record.Key.Source) || (record.IsTombstone && HybridLogicalClock.ToTime(record.Version.Clock) < horizon))
+                {
+                    continue;
+                }
+
+                if (IndexOf(record.Key.Source).Put(record))
+                {
+                    accepted.Add(record);
+                }
+            }
+
+            _decoded.Clear();
+        }
+
+        if (accepted.Count == 0)
+        {
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _pendingMerges) > MaxPendingMerges)
+        {
+            Interlocked.Decrement(ref _pendingMerges);
+            Interlocked.Increment(ref _mergesDropped);
+            return true;
+        }
+
+        _replica.MergeAsync(accepted, CancellationToken.None).ContinueWith(
+            static (task, state) =>
+            {
+                var self = (ReplicaGossipApplication)state!;
+                Interlocked.Decrement(ref self._pendingMerges);
+                if (task.Exception is { } error)
+                {
+                    Log.MergeFailed(self._logger, error.GetBaseException());
+                }
+            },
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return true;
+    }
+
+    public IReadOnlyList<SourceDigest> GetDigest()
+    {
+        lock (_gate)
+        {
+            return [.. _sources.Values.Where(s => s.Count > 0).Select(s => s.Digest())];
+        }
+    }
+
+    public IReadOnlyList<ReadOnlyMemory<byte>> GetDeltas(IReadOnlyCollection<string> sources, IReadOnlyList<SourceDigest> peerDigest)
+    {
+        var theirs = new Dictionary<string, SourceDigest>(StringComparer.Ordinal);
+        foreach (var digest in peerDigest)
+        {
+            theirs.TryAdd(digest.Source, digest);
+        }
+
+        var records = new List<Record>();
+        lock (_gate)
+        {
+            foreach (var source in sources)
+            {
+                if (_sources.TryGetValue(source, out var index) && index.Count > 0)
+                {
+                    SourceDigest? peer = theirs.TryGetValue(source, out var d) ? d : null;
+                    if (peer != index.Digest())
+                    {
+                        records.AddRange(index.Missing(peer));
+                    }
+                }
+            }
+        }
+
+        return [.. RecordDeltaCodec.Encode(records, StreamDeltaBytes).Select(d => (ReadOnlyMemory<byte>)d)];
+    }
+
+    public void OnMemberChanged(GossipMember member)
+    {
+        if (member.Name != _replica.NodeName)
+        {
+            var source = "agent:" + member.Name;
+            if (member.IsLive)
+            {
+                lock (_gate)
+                {
+                    _dropped.Remove(source);
+                }
+            }
+            else
+            {
+                DropSource(source);
+            }
+        }
+
+        MemberChanged?.Invoke(member);
+    }
+
+    public void OnNameConflict(string address) => NameConflict?.Invoke(address);
+
+    /// <summary>Every record of the local source, as packet-sized deltas (to re-announce them after a (re)join).</summary>
+    public List<byte[]> LocalDeltas()
+    {
+        lock (_gate)
+        {
+            return _sources.TryGetValue(_replica.LocalSource, out var index) ? RecordDeltaCodec.Encode(index.Records.ToList(), PacketDeltaBytes) : [];
+        }
+    }
+
+    /// <summary>Agent sources held here (the local one excluded), e.g. to drop those of agents no member knows.</summary>
+    public IReadOnlyList<string> AgentSources()
+    {
+        lock (_gate)
+        {
+            return [.. _sources.Values.Where(s => s.Count > 0 && s.Source.StartsWith("agent:", StringComparison.Ordinal) && s.Source != _replica.LocalSource).Select(s => s.Source)];
+        }
+    }
+
+    /// <summary>Drops a source as a whole: forgets its records and ignores deltas for it until <see cref="OnMemberChanged"/> sees it alive.</summary>
+    public void DropSource(string source)
+    {
+        if (source == _replica.LocalSource)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_dropped.Count >= MaxDropped)
+            {
+                // Oldest first: a source dropped that long ago has no late deltas left in flight.
+                foreach (var oldest in _dropped.OrderBy(p => p.Value).Take(MaxDropped / 10).Select(p => p.Key).ToList())
+                {
+                    _dropped.Remove(oldest);
+                }
+            }
+
+            _dropped[source] = _time.GetTimestamp();
+            var had = _sources.Remove(source);
+            if (!had)
+            {
+                return;
+            }
+        }
+
+        _replica.WriteAsync(writer =>
+        {
+            var keys = writer.Records.Where(r => r.Key.Source == source).Select(r => r.Key).ToList();
+            foreach (var key in keys)
+            {
+                writer.Forget(key);
+            }
+
+            return keys.Count;
+        }, CancellationToken.None).ContinueWith(
+            static (task, state) =>
+            {
+                var (logger, source) = ((ILogger, string))state!;
+                if (task.Exception is { } error)
+                {
+                    Log.DropFailed(logger, error.GetBaseException(), source);
+                }
+                else
+                {
+                    Log.SourceDropped(logger, source, task.Result);
+                }
+            },
+            (_logger, source),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    public bool IsDropped(string source)
+    {
+        lock (_gate)
+        {
+            return _dropped.ContainsKey(source);
+        }
+    }
+
+    public void Dispose()
+    {
+        _broadcast = null;
+        _subscription.Dispose();
+    }
+
+    /// <summary>On the writer loop after each batch: index the changes, and broadcast those that did not come from gossip.</summary>
+    private void OnReplicaChanged(ReplicaChangeSet changes)
+    {
+        var outgoing = new List<Record>();
+        lock (_gate)
+        {
+            foreach (var change in changes.Changes)
+            {
+                var record = change.After;
+                var source = record.Key.Source;
+                if (_dropped.ContainsKey(source))
+                {
+                    continue;
+                }
+
+                var index = IndexOf(source);
+                if (index.VersionOf(record.Key) is { } known && known >= record.Version)
+                {
+                    continue; // came from gossip (indexed when received), or old news
+                }
+
+                index.Put(record);
+                if (source == _replica.LocalSource || !source.StartsWith("agent:", StringComparison.Ordinal))
+                {
+                    outgoing.Add(record);
+                }
+            }
+
+            foreach (var key in changes.Forgotten ?? [])
+            {
+                if (_sources.TryGetValue(key.Source, out var index))
+                {
+                    index.Remove(key);
+                }
+            }
+        }
+
+        if (outgoing.Count > 0 && _broadcast is { } broadcast)
+        {
+            try
+            {
+                foreach (var record in outgoing)
+                {
+                    // One record per delta, keyed by the record: a newer version replaces a queued older one.
+                    broadcast(RecordDeltaCodec.Encode(record), KeyOf(record.Key));
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Gossip stopped (shutdown) while the replica still writes: nothing to send to any more.
+            }
+        }
+    }
+
+    private static string KeyOf(in RecordKey key) =>
+        string.Join('\u001f', key.Source, ((byte)key.Kind).ToString(System.Globalization.CultureInfo.InvariantCulture), key.Domain, key.Project, key.ServiceId, key.Item);
+
+    private SourceIndex IndexOf(string source)
+    {
+        if (!_sources.TryGetValue(source, out var index))
+        {
+            _sources[source] = index = new SourceIndex(source);
+        }
+
+        return index;
+    }
+}
