@@ -24,7 +24,7 @@ internal static class GossipServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>()));
             // With gossip, only the K owners picked over the live members pull each upstream (replaces AlwaysOwner).
-            services.AddSingleton<Upstreams.IUpstreamOwnership>(sp => sp.GetRequiredService<GossipOwnership>());
+            services.AddSingleton<Sidecar.Agent.Upstreams.IUpstreamOwnership>(sp => sp.GetRequiredService<GossipOwnership>());
             services.AddMetrics();
             services.TryAddSingleton<GossipInstruments>();
             services.AddHostedService<GossipHostedService>();
