@@ -250,11 +250,19 @@ internal sealed partial class GossipAgent : IAsyncDisposable
         }
     }
 
-    private async Task<List<string>> ResolveJoinAsync(CancellationToken cancellationToken)
+    private Task<List<string>> ResolveJoinAsync(CancellationToken cancellationToken) =>
+        JoinAddressesAsync(_settings.Join, Options.Address, Dns.GetHostAddressesAsync, (host, error) => Log.ResolveFailed(_logger, host, error), cancellationToken);
+
+    /// <summary>
+    /// Every address to join through: each <c>--join</c> entry, with a name expanded to all the addresses it resolves
+    /// to (the headless peers Service answers one per pod), without this agent's own address or duplicates.
+    /// </summary>
+    internal static async Task<List<string>> JoinAddressesAsync(
+        IReadOnlyList<string> join, string self, Func<string, CancellationToken, Task<IPAddress[]>> resolve, Action<string, SocketError> unresolved,
+        CancellationToken cancellationToken)
     {
-        var self = Options.Address;
         var addresses = new List<string>();
-        foreach (var peer in _settings.Join)
+        foreach (var peer in join)
         {
             var (host, port) = GossipCommandLine.HostAndPort("join", peer);
             IPAddress[] resolved;
@@ -266,11 +274,11 @@ internal sealed partial class GossipAgent : IAsyncDisposable
             {
                 try
                 {
-                    resolved = await Dns.GetHostAddressesAsync(host, cancellationToken);
+                    resolved = await resolve(host, cancellationToken);
                 }
                 catch (SocketException ex)
                 {
-                    Log.ResolveFailed(_logger, host, ex.SocketErrorCode);
+                    unresolved(host, ex.SocketErrorCode);
                     continue;
                 }
             }

@@ -86,9 +86,18 @@ internal static class AgentHost
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Sidecar.Agent.Storage");
         var (store, state) = LiteDbReplicaStore.Open(options.DataDir, services.GetRequiredService<TimeProvider>(), logger);
-        var nodeName = options.NodeName ?? state.Identity?.NodeName ?? Dns.GetHostName();
+        var nodeName = options.NodeName ?? state.Identity?.NodeName ?? NewNodeName();
         return new Storage(store, state, store.SaveIdentity(nodeName, state.Identity));
     }
+
+    /// <summary>
+    /// A first run's node name, persisted from then on. In a pod the host name is the pod's name, unique in the
+    /// cluster; elsewhere several agents may share a host, so a random suffix keeps their names apart.
+    /// </summary>
+    private static string NewNodeName() =>
+        Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }
+            ? Dns.GetHostName()
+            : $"{Dns.GetHostName()}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
 
     private static Replica CreateReplica(Storage storage, TimeProvider timeProvider)
     {

@@ -21,7 +21,8 @@ internal sealed record AgentOptions
     /// <value>Default <c>default</c>.</value>
     public string ClusterName { get; init; } = "default";
 
-    /// <value>Default: the name persisted in the data dir by an earlier run, else the host name.</value>
+    /// <value>Default: the name persisted in the data dir by an earlier run; on a first run the host name (in a pod,
+    /// the pod's name), with a random suffix outside Kubernetes so that agents sharing a host do not collide.</value>
     public string? NodeName { get; init; }
 
     /// <summary>How long a deletion is remembered (so a late copy cannot bring the record back) before it is purged.</summary>

@@ -8,7 +8,7 @@ internal static class HelpText
 
         Commands:
           sidecar agent     [--listen 127.0.0.1:30100] [--data-dir ./sidecar-data]
-                            [--cluster-name default] [--node-name <hostname>]
+                            [--cluster-name default] [--node-name <hostname, or a persisted unique name>]
                             [--clusters "name=url[,url],name2=url"] [--aggregate "servicecenter,k8s"]
                             [--registry-upstream <url>] [--sync-interval 5s] [--upstream-timeout 3s]
                             [--health-listen <ip:port>]  (only /v1/health, /v1/health/ready; for kubelet probes)
