@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -44,6 +47,47 @@ public sealed class GossipClusterTests : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>P7: with gossip on, only the K = 2 owners of <c>sc:remote</c> pull it, however many agents run.</summary>
+    [Fact]
+    public async Task FiveAgentsWithOneUpstream_OnlyTheTwoOwnersPullIt()
+    {
+        var pulls = 0;
+        var remote = WebApplication.CreateSlimBuilder();
+        remote.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = remote.Build();
+        app.MapGet("/v4/default/registry/microservices", () =>
+        {
+            Interlocked.Increment(ref pulls);
+            return Results.Text("{}", "application/json");
+        });
+        await app.StartAsync(Ct);
+        var remoteUrl = app.Urls.First();
+
+        var ports = Enumerable.Range(0, 5).Select(_ => SidecarProcess.FreePort()).ToArray();
+        string[] upstream = ["--clusters", $"remote={remoteUrl}", "--sync-interval", "200ms"];
+        var agents = new List<SidecarProcess> { await StartAsync("u0", null, ports[0], _key, null, upstream) };
+        agents.AddRange(await Task.WhenAll(Enumerable.Range(1, 4).Select(i => StartAsync("u" + i, null, ports[i], _key, $"127.0.0.1:{ports[0]}", upstream))));
+        await EventuallyAsync(TimeSpan.FromSeconds(20), "all five see five alive members", async () =>
+            (await Task.WhenAll(agents.Select(a => AliveMembersAsync(a)))).All(m => m.Count == 5));
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+
+        var before = Volatile.Read(ref pulls);
+        await Task.Delay(TimeSpan.FromSeconds(4), Ct);
+        var during = Volatile.Read(ref pulls) - before;
+
+        // 4 s at one pull per 200 ms is 20 pulls per puller: two owners make about 40, five agents would make 100.
+        Assert.InRange(during, 10, 60);
+        var owners = new HashSet<string>();
+        foreach (var agent in agents)
+        {
+            var sources = await agent.Client.GetFromJsonAsync<JsonElement>("/v1/sources", Ct);
+            var remoteSource = sources.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("source").GetString() == "sc:remote");
+            owners.UnionWith(remoteSource.GetProperty("owners").EnumerateArray().Select(o => o.GetString()!));
+        }
+
+        Assert.Equal(2, owners.Count);
     }
 
     [Fact]
@@ -195,9 +239,9 @@ public sealed class GossipClusterTests : IAsyncDisposable
         Assert.Equal("sidecar: gossip needs a cluster key: set --gossip-key <base64 32 bytes> or --gossip-key-file <path> (generate one with: head -c 32 /dev/urandom | base64)", output.Trim());
     }
 
-    private async Task<SidecarProcess> StartAsync(string name, int? httpPort, int gossipPort, string key, string? join)
+    private async Task<SidecarProcess> StartAsync(string name, int? httpPort, int gossipPort, string key, string? join, params string[] extra)
     {
-        string[] args = ["--node-name", name, "--gossip-bind", $"127.0.0.1:{gossipPort}", "--gossip-key", key, .. join is null ? Array.Empty<string>() : ["--join", join]];
+        string[] args = ["--node-name", name, "--gossip-bind", $"127.0.0.1:{gossipPort}", "--gossip-key", key, .. join is null ? Array.Empty<string>() : ["--join", join], .. extra];
         var agent = await SidecarProcess.StartWithEnvironmentAsync(Path.Combine(_root, name), httpPort, s_fast, args);
         _agents.Add(agent);
         return agent;
