@@ -78,7 +78,8 @@ public sealed class GossipClusterTests : IAsyncDisposable
         var during = Volatile.Read(ref pulls) - before;
 
         // 4 s at one pull per 200 ms is 20 pulls per puller: two owners make about 40, five agents would make 100.
-        Assert.InRange(during, 10, 60);
+        // A loaded machine only pulls less, so the upper bound is the claim; the lower one says pulling happened.
+        Assert.InRange(during, 1, 60);
         var owners = new HashSet<string>();
         foreach (var agent in agents)
         {

@@ -20,7 +20,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var acknowledged = new ConcurrentDictionary<string, string>();
         string? serviceId = null;
         const int Target = 1000;
-        for (var iteration = 0; acknowledged.Count < Target && iteration < 30; iteration++)
+        for (var iteration = 0; acknowledged.Count < Target && iteration < 40; iteration++)
         {
             await using var agent = await SidecarProcess.StartAsync(_dataDir);
             serviceId ??= await RegisterServiceAsync(agent.Client);
@@ -29,7 +29,7 @@ public sealed class CrashRecoveryTests : IDisposable
             // Writers keep registering while the process is killed at a random point.
             using var stop = new CancellationTokenSource();
             var writers = Enumerable.Range(0, 8).Select(w => WriteUntilStoppedAsync(agent.Client, serviceId, acknowledged, $"it{iteration}w{w}", stop.Token)).ToList();
-            await Task.Delay(random.Next(50, 400));
+            await Task.Delay(random.Next(200, 800));
             agent.Kill();
             await stop.CancelAsync();
             await Task.WhenAll(writers);
