@@ -42,7 +42,14 @@ public sealed class AgentServer : IAsyncDisposable
 
     /// <summary>Starts an agent; with <paramref name="time"/> the replica (leases, timestamps) runs on that clock.</summary>
     /// <remarks>Without <paramref name="dataDir"/> the server gets a fresh temporary one, deleted when it is disposed.</remarks>
-    public static async Task<AgentServer> StartAsync(FakeTimeProvider? time = null, TimeSpan? watchPingInterval = null, string? dataDir = null)
+    public static Task<AgentServer> StartAsync(FakeTimeProvider? time = null, TimeSpan? watchPingInterval = null, string? dataDir = null) =>
+        StartAsync(time, watchPingInterval, dataDir, configure: null);
+
+    /// <summary>Starts an agent whose options <paramref name="configure"/> changes (cluster name, remote clusters...).</summary>
+    internal static Task<AgentServer> StartAsync(Func<AgentOptions, AgentOptions> configure) =>
+        StartAsync(null, null, null, configure);
+
+    private static async Task<AgentServer> StartAsync(FakeTimeProvider? time, TimeSpan? watchPingInterval, string? dataDir, Func<AgentOptions, AgentOptions>? configure)
     {
         var options = new AgentOptions
         {
@@ -51,6 +58,7 @@ public sealed class AgentServer : IAsyncDisposable
             DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), OwnedPrefix + Guid.NewGuid().ToString("N")),
             WatchPingInterval = watchPingInterval ?? TimeSpan.FromSeconds(30),
         };
+        options = configure?.Invoke(options) ?? options;
         var app = AgentHost.Build(options, services =>
         {
             if (time is not null)

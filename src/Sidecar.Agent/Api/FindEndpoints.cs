@@ -20,7 +20,7 @@ internal static class FindEndpoints
     private static async Task Find(HttpContext context, Replica replica, LocalRegistry registry)
     {
         var (appId, serviceName, env, tags) = (Query(context, "appId"), Query(context, "serviceName"), Query(context, "env"), Query(context, "tags"));
-        var consumerId = context.Request.Headers["X-ConsumerId"].ToString();
+        var consumerId = InstanceEndpoints.ConsumerIdOf(context);
         var error = FindValidator.Validate(appId, serviceName, env, tags, consumerId);
         if (!VersionRule.TryParse(Query(context, "version"), out var rule) && error is null)
         {
@@ -43,11 +43,7 @@ internal static class FindEndpoints
         }
 
         var result = found.Value;
-        if (result.NewDependency is { } consumer)
-        {
-            await registry.RecordDependencyAsync(consumer, result.Provider, context.RequestAborted);
-        }
-
+        await InstanceEndpoints.RecordDependencyAsync(context, registry, result.NewDependency, result.Provider);
         await InstanceEndpoints.WriteDiscoveryAsync(context, result.Body, result.Revision, result.Sources);
     }
 
@@ -60,7 +56,7 @@ internal static class FindEndpoints
         }
 
         var body = await ReadJsonAsync(context, MaxBody, SidecarJsonContext.Default.BatchFindRequest);
-        var consumerId = context.Request.Headers["X-ConsumerId"].ToString();
+        var consumerId = InstanceEndpoints.ConsumerIdOf(context);
         var error = body.Error
             ?? (body.Value!.Services is not { Count: > 0 } && body.Value.Instances is not { Count: > 0 }
                 ? ScError.InvalidParams("services and instances are both empty")
@@ -78,7 +74,7 @@ internal static class FindEndpoints
             ? await FindServicesAsync(context, registry, snapshot, tenant, consumerId, serviceItems)
             : null;
         var instances = body.Value.Instances is { Count: > 0 } instanceItems
-            ? FindInstances(snapshot, tenant, consumerId, instanceItems)
+            ? await FindInstancesAsync(context, registry, snapshot, tenant, consumerId, instanceItems)
             : null;
         var sources = snapshot.Services.Values.Where(s => s.Ref.Domain == tenant.Domain && s.Ref.Project == tenant.Project)
             .SelectMany(s => s.Sources).Distinct().ToImmutableArray();
@@ -102,10 +98,7 @@ internal static class FindEndpoints
                 continue;
             }
 
-            if (found.Value.NewDependency is { } consumer)
-            {
-                await registry.RecordDependencyAsync(consumer, found.Value.Provider, context.RequestAborted);
-            }
+            await InstanceEndpoints.RecordDependencyAsync(context, registry, found.Value.NewDependency, found.Value.Provider);
 
             collector.Add(index, items[index].Rev, found.Value.Revision, () => found.Value.Services.SelectMany(s => s.Instances).Select(i => i.Instance).ToList());
         }
@@ -113,28 +106,24 @@ internal static class FindEndpoints
         return collector.Result();
     }
 
-    private static BatchFindResult FindInstances(RegistrySnapshot snapshot, Tenant tenant, string consumerId, List<BatchFindInstanceItem> items)
+    private static async Task<BatchFindResult> FindInstancesAsync(
+        HttpContext context, LocalRegistry registry, RegistrySnapshot snapshot, Tenant tenant, string consumerId, List<BatchFindInstanceItem> items)
     {
         var collector = new BatchCollector();
         for (var index = 0; index < items.Count; index++)
         {
             // Validated by ValidateBatch.
             var key = items[index].Instance!;
-            var consumer = consumerId.Length > 0 ? snapshot.Service(tenant.Domain, tenant.Project, consumerId) : null;
-            var provider = snapshot.Service(tenant.Domain, tenant.Project, key.ServiceId!);
-            if (consumerId.Length > 0 && consumer is null)
+            var read = Discovery.Instance(snapshot, new ServiceRef(tenant.Domain, tenant.Project, key.ServiceId!), key.InstanceId!, consumerId, null);
+            if (!read.Ok)
             {
-                collector.Fail(index, ScError.Of(ErrorCode.ServiceNotExists, $"Consumer[{consumerId}] does not exist."));
+                collector.Fail(index, read.Error!);
+                continue;
             }
-            else if (provider is null || !Discovery.Accessible(consumer, provider) || (consumer is not null && consumer.Environment != provider.Environment)
-                || !provider.InstancesById.TryGetValue(key.InstanceId!, out var instance))
-            {
-                collector.Fail(index, ScError.Of(ErrorCode.InstanceNotExists, $"Instance[{key.ServiceId}/{key.InstanceId}] does not exist."));
-            }
-            else
-            {
-                collector.Add(index, items[index].Rev, Discovery.RevisionOf(instance.Json), () => [instance.Instance]);
-            }
+
+            var (provider, instance, newDependency) = read.Value;
+            await InstanceEndpoints.RecordDependencyAsync(context, registry, newDependency, provider.NameKey);
+            collector.Add(index, items[index].Rev, Discovery.RevisionOf(instance.Json), () => [instance.Instance]);
         }
 
         return collector.Result();

@@ -55,51 +55,41 @@ internal static class InstanceEndpoints
             : WriteErrorAsync(context, result.Error!));
     }
 
-    /// <summary>I2: the instances of one provider, subject to the consumer's access rules, with revision and 304.</summary>
+    /// <summary>I2: the instances of one provider, as the consumer may see them (<see cref="Discovery.Provider"/>), with revision and 304.</summary>
     private static async Task List(HttpContext context, Replica replica, LocalRegistry registry)
     {
         var service = ServiceOf(context);
-        var access = service.Ok ? Access(context, replica.Snapshot, service.Value) : service.Error!;
-        if (!access.Ok)
+        var read = service.Ok
+            ? Discovery.Provider(replica.Snapshot, service.Value, ConsumerIdOf(context), TagsOf(context))
+            : service.Error!;
+        if (!read.Ok)
         {
-            await WriteErrorAsync(context, access.Error!);
+            await WriteErrorAsync(context, read.Error!);
             return;
         }
 
-        var (provider, consumer) = access.Value;
-        var tags = Query(context, "tags")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
-        if (tags is not null && tags.Any(t => !provider.Tags.ContainsKey(t)))
-        {
-            await WriteErrorAsync(context, ScError.Of(ErrorCode.ServiceNotExists, $"Provider[{provider.Ref.ServiceId}] has not the tags."));
-            return;
-        }
-
-        await RecordDependency(context, registry, replica.Snapshot, consumer, provider);
+        var provider = read.Value.Provider;
+        await RecordDependencyAsync(context, registry, read.Value.NewDependency, provider.NameKey);
         await WriteDiscoveryAsync(context, provider.InstancesBody, provider.Revision, provider.Sources);
     }
 
+    /// <summary>I3: one instance, as the consumer may see it (<see cref="Discovery.Instance"/>), with revision and 304.</summary>
     private static async Task Get(HttpContext context, Replica replica, LocalRegistry registry)
     {
         var ids = InstanceOf(context);
-        var snapshot = replica.Snapshot;
-        var access = ids.Ok ? Access(context, snapshot, ids.Value.Service, ids.Value.InstanceId) : ids.Error!;
-        if (!access.Ok)
+        var read = ids.Ok
+            ? Discovery.Instance(replica.Snapshot, ids.Value.Service, ids.Value.InstanceId, ConsumerIdOf(context), TagsOf(context))
+            : ids.Error!;
+        if (!read.Ok)
         {
-            await WriteErrorAsync(context, access.Error!);
+            await WriteErrorAsync(context, read.Error!);
             return;
         }
 
-        var (provider, consumer) = access.Value;
-        if (!provider.InstancesById.TryGetValue(ids.Value.InstanceId, out var instance))
-        {
-            await WriteErrorAsync(context, ScError.Of(ErrorCode.InstanceNotExists, $"Instance[{ids.Value.InstanceId}] does not exist."));
-            return;
-        }
-
-        await RecordDependency(context, registry, snapshot, consumer, provider);
-        var body = InstanceBody(instance);
+        var (provider, instance, newDependency) = read.Value;
+        await RecordDependencyAsync(context, registry, newDependency, provider.NameKey);
         // The instance's own revision, so that batch find (I5 instances) agrees with it.
-        await WriteDiscoveryAsync(context, body, Discovery.RevisionOf(instance.Json), provider.Sources);
+        await WriteDiscoveryAsync(context, InstanceBody(instance), Discovery.RevisionOf(instance.Json), provider.Sources);
     }
 
     private static byte[] InstanceBody(InstanceView instance)
@@ -112,42 +102,13 @@ internal static class InstanceEndpoints
         return body;
     }
 
-    /// <summary>
-    /// Resolves provider and optional consumer, applying spec 2.3: a refused consumer gets 400012 from the list (I2) and
-    /// 400017 from get-one (I3, <paramref name="instanceId"/> given), as in Service-Center.
-    /// </summary>
-    private static Result<(ServiceView Provider, ServiceView? Consumer)> Access(HttpContext context, RegistrySnapshot snapshot, ServiceRef service, string? instanceId = null)
-    {
-        var consumerId = context.Request.Headers["X-ConsumerId"].ToString();
-        ServiceView? consumer = null;
-        if (consumerId.Length > 0)
-        {
-            consumer = snapshot.Service(service.Domain, service.Project, consumerId);
-            if (consumer is null)
-            {
-                return ScError.Of(ErrorCode.ServiceNotExists, $"Consumer[{consumerId}] does not exist.");
-            }
-        }
+    public static string ConsumerIdOf(HttpContext context) => context.Request.Headers["X-ConsumerId"].ToString();
 
-        if (!snapshot.Services.TryGetValue(service, out var provider))
-        {
-            return ScError.Of(ErrorCode.ServiceNotExists, $"Provider[{service.ServiceId}] does not exist.");
-        }
+    private static string[]? TagsOf(HttpContext context) => Query(context, "tags")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
-        if (consumer is not null && (!Discovery.Accessible(consumer, provider) || consumer.Environment != provider.Environment))
-        {
-            return instanceId is null
-                ? ScError.Of(ErrorCode.ServiceNotExists, $"Provider[{service.ServiceId}] does not exist.")
-                : ScError.Of(ErrorCode.InstanceNotExists, $"Instance[{instanceId}] does not exist.");
-        }
-
-        return (provider, consumer);
-    }
-
-    private static Task RecordDependency(HttpContext context, LocalRegistry registry, RegistrySnapshot snapshot, ServiceView? consumer, ServiceView provider) =>
-        consumer is null || (snapshot.Consumers.TryGetValue(provider.NameKey, out var known) && known.Contains(consumer.Ref.ServiceId))
-            ? Task.CompletedTask
-            : registry.RecordDependencyAsync(consumer.Ref, provider.NameKey, context.RequestAborted);
+    /// <summary>Records a dependency the read model reported as new (a find, list or get-one with <c>X-ConsumerId</c>).</summary>
+    public static Task RecordDependencyAsync(HttpContext context, LocalRegistry registry, ServiceRef? consumer, NameKey provider) =>
+        consumer is { } known ? registry.RecordDependencyAsync(known, provider, context.RequestAborted) : Task.CompletedTask;
 
     /// <summary>Writes a discovery answer with revision, or 304 when the client already has it.</summary>
     public static Task WriteDiscoveryAsync(HttpContext context, byte[] body, string revision, ImmutableArray<string> sources)

@@ -20,6 +20,7 @@ internal static class ServiceEndpoints
         registry.MapDelete("/microservices/{serviceId}", Delete);
         registry.MapPut("/microservices/{serviceId}/properties", UpdateProperties);
         TagAndSchemaEndpoints.Map(registry);
+        DependencyEndpoints.Map(registry);
     }
 
     private static async Task Existence(HttpContext context, Replica reader)

@@ -34,16 +34,26 @@ internal static class TagAndSchemaEndpoints
             : ScError.Of(ErrorCode.ServiceNotExists, $"Service[{service.Value.ServiceId}] does not exist.");
     }
 
-    private static async Task AddTags(HttpContext context, LocalRegistry registry)
+    /// <summary>S8 POST. No tags (<c>{}</c> or <c>{"tags":{}}</c>) is a success that changes nothing, as in Service-Center.</summary>
+    private static async Task AddTags(HttpContext context, LocalRegistry registry, Replica replica)
     {
         var service = ServiceOf(context);
         var body = service.Ok ? await ReadJsonAsync(context, MaxBody, SidecarJsonContext.Default.TagsBody) : default;
         var error = service.Error ?? body.Error
-            ?? (body.Value!.Tags is not { Count: > 0 } ? ScError.InvalidParams("field 'AddServiceTagsRequest.Tags' must not be empty") : null)
-            ?? IdValidator.ValidateTags(body.Value!.Tags!);
-        await (error is not null
-            ? WriteErrorAsync(context, error)
-            : WriteResultAsync(context, await registry.AddTagsAsync(service.Value, body.Value!.Tags!, context.RequestAborted)));
+            ?? (body.Value!.Tags is { Count: > 0 } tags ? IdValidator.ValidateTags(tags) : null);
+        if (error is not null)
+        {
+            await WriteErrorAsync(context, error);
+        }
+        else if (body.Value!.Tags is not { Count: > 0 })
+        {
+            var view = ViewOf(context, replica);
+            await (view.Ok ? WriteEmptyAsync(context) : WriteErrorAsync(context, view.Error!));
+        }
+        else
+        {
+            await WriteResultAsync(context, await registry.AddTagsAsync(service.Value, body.Value.Tags, context.RequestAborted));
+        }
     }
 
     private static Task GetTags(HttpContext context, Replica replica)

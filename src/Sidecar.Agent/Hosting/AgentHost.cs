@@ -78,6 +78,7 @@ internal static class AgentHost
         FindEndpoints.Map(registry);
         WatchEndpoints.Map(registry);
         MetaEndpoints.Map(app, registry);
+        AdminEndpoints.Map(app);
         AgentEndpoints.Map(app);
         Gossip.GossipEndpoints.Map(app);
     }

@@ -25,6 +25,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
     private readonly ILiteCollection<BsonDocument> _cursors;
     private readonly BlockingCollection<Pending> _queue = new();
     private readonly Thread _writer;
+    private int _disposed;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private string _nodeName = "";
@@ -91,8 +92,17 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
 
     public void Start() => _writer.Start();
 
+    /// <remarks>
+    /// Idempotent: the host disposes the store both as its own singleton and as the <see cref="ISyncCursorStore"/> it also
+    /// registers, and the second call must not fail the shutdown.
+    /// </remarks>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.CompleteAdding();
         if (_writer.IsAlive)
         {

@@ -6,8 +6,10 @@ using Sidecar.Versioning;
 namespace Sidecar.Registry;
 
 /// <summary>
-/// Service-Center's find (I4 and batch find): scoping by tenant, environment and app, the consumer's access rules
-/// (spec 2.3), version rules (2.1) and tag filters. The common case (every service of the name matches) answers the
+/// The discovery read model: find (I4 and batch find by service), list (I2) and get-one (I3 and batch find by
+/// instance) all resolve the consumer, apply its access rule (spec 2.3), the tag filter and the dependency check here
+/// and nowhere else. Each caller only chooses how a refusal is answered, as Service-Center does: find drops the
+/// provider, list answers 400012, get-one 400017. The common find (every service of the name matches) answers the
 /// pre-serialized bytes of the snapshot without copying.
 /// </summary>
 public static class Discovery
@@ -16,15 +18,15 @@ public static class Discovery
         RegistrySnapshot snapshot, Tenant tenant, string? consumerId, string? environment, string appId, string serviceName,
         VersionRule rule, IReadOnlyList<string>? tags)
     {
-        ServiceView? consumer = null;
-        if (!string.IsNullOrEmpty(consumerId))
+        var resolved = ConsumerOf(snapshot, tenant, consumerId);
+        if (!resolved.Ok)
         {
-            consumer = snapshot.Service(tenant.Domain, tenant.Project, consumerId);
-            if (consumer is null)
-            {
-                return ScError.Of(ErrorCode.ServiceNotExists, $"Consumer[{consumerId}] does not exist.");
-            }
+            return resolved.Error!;
+        }
 
+        var consumer = resolved.Value;
+        if (consumer is not null)
+        {
             // The consumer's environment replaces the query's.
             environment = consumer.Environment;
         }
@@ -52,16 +54,97 @@ public static class Discovery
         var result = filtered.Length == services.Length
             ? new FindResult(answer.Key, services, answer.Body, answer.Revision, answer.Index, answer.Sources)
             : Filtered(answer, filtered);
-        var dependsAlready = consumer is null
-            || (snapshot.Consumers.TryGetValue(answer.Key, out var consumers) && consumers.Contains(consumer.Ref.ServiceId));
-        return dependsAlready ? result : result with { NewDependency = consumer!.Ref };
+        return NewDependency(snapshot, consumer, answer.Key) is { } dependency ? result with { NewDependency = dependency } : result;
     }
 
-    /// <summary>Whether a consumer may see a provider: same app, or the provider allows cross-app access.</summary>
+    /// <summary>
+    /// I2: one provider by id as the consumer may see it. An unknown provider, a refused consumer and a provider without
+    /// the tags all answer 400012, as Service-Center's list does.
+    /// </summary>
+    public static Result<ProviderRead> Provider(RegistrySnapshot snapshot, ServiceRef provider, string? consumerId, IReadOnlyList<string>? tags)
+    {
+        var read = Read(snapshot, provider, consumerId, tags);
+        if (!read.Ok)
+        {
+            return read.Error!;
+        }
+
+        var (view, consumer, refusal) = read.Value;
+        return refusal is not null
+            ? ScError.Of(ErrorCode.ServiceNotExists, $"Provider[{provider.ServiceId}] {refusal}.")
+            : new ProviderRead(view!, NewDependency(snapshot, consumer, view!.NameKey));
+    }
+
+    /// <summary>
+    /// I3 and batch find by id: one instance as the consumer may see it. An unknown consumer or provider answers
+    /// 400012; a refused consumer, a provider without the tags and an unknown instance answer 400017.
+    /// </summary>
+    public static Result<InstanceRead> Instance(RegistrySnapshot snapshot, ServiceRef provider, string instanceId, string? consumerId, IReadOnlyList<string>? tags)
+    {
+        var read = Read(snapshot, provider, consumerId, tags);
+        if (!read.Ok)
+        {
+            return read.Error!;
+        }
+
+        var (view, consumer, refusal) = read.Value;
+        if (refusal is not null || !view!.InstancesById.TryGetValue(instanceId, out var instance))
+        {
+            return ScError.Of(ErrorCode.InstanceNotExists, $"Instance[{provider.ServiceId}/{instanceId}] does not exist.");
+        }
+
+        return new InstanceRead(view, instance, NewDependency(snapshot, consumer, view.NameKey));
+    }
+
+    /// <summary>The consumer named by <c>X-ConsumerId</c>: none when the header is empty, 400012 when unknown in the tenant.</summary>
+    public static Result<ServiceView?> ConsumerOf(RegistrySnapshot snapshot, Tenant tenant, string? consumerId)
+    {
+        if (string.IsNullOrEmpty(consumerId))
+        {
+            return new Result<ServiceView?>(null, null);
+        }
+
+        return snapshot.Service(tenant.Domain, tenant.Project, consumerId) is { } consumer
+            ? consumer
+            : ScError.Of(ErrorCode.ServiceNotExists, $"Consumer[{consumerId}] does not exist.");
+    }
+
+    /// <summary>
+    /// Spec 2.3: a consumer sees a provider of its own environment and its own app, or of another app when the provider's
+    /// property <c>allowCrossApp</c> is <c>true</c>. Without a consumer everything is visible.
+    /// </summary>
     public static bool Accessible(ServiceView? consumer, ServiceView provider) =>
         consumer is null
-        || consumer.Service.AppId == provider.Service.AppId
-        || string.Equals(provider.Service.Properties?.GetValueOrDefault("allowCrossApp"), "true", StringComparison.OrdinalIgnoreCase);
+        || (consumer.Environment == provider.Environment
+            && (consumer.Service.AppId == provider.Service.AppId
+                || string.Equals(provider.Service.Properties?.GetValueOrDefault("allowCrossApp"), "true", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>The consumer to record as depending on <paramref name="provider"/>, or null when there is none or it is known.</summary>
+    public static ServiceRef? NewDependency(RegistrySnapshot snapshot, ServiceView? consumer, NameKey provider) =>
+        consumer is null || (snapshot.Consumers.TryGetValue(provider, out var known) && known.Contains(consumer.Ref.ServiceId))
+            ? null
+            : consumer.Ref;
+
+    /// <summary>Provider and consumer of a read by id, and why the consumer may not read it (null when it may).</summary>
+    private static Result<(ServiceView? Provider, ServiceView? Consumer, string? Refusal)> Read(
+        RegistrySnapshot snapshot, ServiceRef provider, string? consumerId, IReadOnlyList<string>? tags)
+    {
+        var consumer = ConsumerOf(snapshot, new Tenant(provider.Domain, provider.Project), consumerId);
+        if (!consumer.Ok)
+        {
+            return consumer.Error!;
+        }
+
+        if (!snapshot.Services.TryGetValue(provider, out var view))
+        {
+            return ScError.Of(ErrorCode.ServiceNotExists, $"Provider[{provider.ServiceId}] does not exist.");
+        }
+
+        var refusal = !Accessible(consumer.Value, view) ? "does not exist"
+            : !HasTags(view, tags) ? "has not the tags"
+            : null;
+        return (view, consumer.Value, refusal);
+    }
 
     private static bool AllMatch(ImmutableArray<ServiceView> services, ServiceView? consumer, IReadOnlyList<string>? tags)
     {

@@ -46,13 +46,14 @@ public sealed partial class LocalRegistry
     {
         var snapshot = writer.Snapshot;
         var name = new NameKey(tenant.Domain, tenant.Project, service.Environment ?? "", service.AppId!, service.ServiceName!);
-        var existing = snapshot.Names.GetValueOrDefault(name)?.Services.FirstOrDefault(v => v.Service.Version == service.Version);
+        var existing = snapshot.Names.GetValueOrDefault(name)?.Services.FirstOrDefault(v => v.Service.Version == service.Version)
+            ?? AliasOwner(snapshot, name, service);
         var serviceId = existing?.Ref.ServiceId
             ?? service.ServiceId
             ?? ServiceIds.ForService(tenant.Domain, tenant.Project, service.Environment, service.AppId!, service.ServiceName!, service.Version!);
         if (service.ServiceId is { } supplied && existing is not null && supplied != existing.Ref.ServiceId)
         {
-            return ScError.Of(ErrorCode.ServiceAlreadyExists, $"ServiceId conflict: {service.ServiceName}/{service.Version} exists as {existing.Ref.ServiceId}.");
+            return ScError.Of(ErrorCode.ServiceAlreadyExists, $"ServiceId conflict: {existing.Service.ServiceName}/{existing.Service.Version} holds this name or alias as {existing.Ref.ServiceId}.");
         }
 
         var serviceRef = new ServiceRef(tenant.Domain, tenant.Project, serviceId);
@@ -80,6 +81,15 @@ public sealed partial class LocalRegistry
 
         return serviceId;
     }
+
+    /// <summary>
+    /// The service that already holds the alias of <paramref name="service"/> in its environment, app and version
+    /// (Service-Center's alias key). Registering then answers the owner's id and creates nothing, as for the same name.
+    /// </summary>
+    private static ServiceView? AliasOwner(RegistrySnapshot snapshot, NameKey name, MicroService service) =>
+        string.IsNullOrEmpty(service.Alias)
+            ? null
+            : snapshot.Aliases.GetValueOrDefault(name with { ServiceName = service.Alias })?.Services.FirstOrDefault(v => v.Service.Version == service.Version);
 
     /// <summary>S5: replaces the service's properties (null clears them).</summary>
     public Task<Result<Unit>> UpdateServicePropertiesAsync(ServiceRef service, IReadOnlyDictionary<string, string>? properties, CancellationToken cancellationToken) =>

@@ -106,8 +106,6 @@ public sealed class BadInputTests(SeededAgent seeded) : IClassFixture<SeededAgen
         // S8 tags
         { "POST", Svc + "/tags", null, 400001 },
         { "POST", Svc + "/tags", "not json", 400001 },
-        { "POST", Svc + "/tags", "{}", 400001 },
-        { "POST", Svc + "/tags", """{"tags":{}}""", 400001 },
         { "POST", Svc + "/tags", """{"tags":"x"}""", 400001 },
         { "POST", Svc + "/tags", """{"tags":{"1bad":"v"}}""", 400001 },
         { "POST", Svc + "/tags", """{"tags":{"k":"bad value"}}""", 400001 },

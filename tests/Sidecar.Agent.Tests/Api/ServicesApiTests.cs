@@ -445,6 +445,30 @@ public sealed class ServicesApiTests : IAsyncLifetime
         await ScAssert.ErrorAsync(add, 400012);
     }
 
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"tags":{}}""")]
+    [InlineData("""{"tags":null}""")]
+    public async Task Tags_AddNone_Returns200AndChangesNothing(string body)
+    {
+        var id = await _server.RegisterServiceAsync(UniqueName());
+        var tagsPath = $"{V4}/microservices/{id}/tags";
+        using (var add = await _server.SendAsync(HttpMethod.Post, tagsPath, """{"tags":{"a":"x1"}}"""))
+        {
+            await ScAssert.EmptyOkAsync(add);
+        }
+
+        var index = _server.Replica.Snapshot.Index;
+
+        using var none = await _server.SendAsync(HttpMethod.Post, tagsPath, body);
+        using var unknown = await _server.SendAsync(HttpMethod.Post, $"{V4}/microservices/nope/tags", body);
+
+        await ScAssert.EmptyOkAsync(none);
+        await ScAssert.ErrorAsync(unknown, 400012);
+        Assert.Equal("""{"a":"x1"}""", (await _server.GetJsonAsync(tagsPath)).GetProperty("tags").GetRawText());
+        Assert.Equal(index, _server.Replica.Snapshot.Index);
+    }
+
     [Fact]
     public async Task Schemas_PutGetListReplace_FollowServiceCenter()
     {
