@@ -42,7 +42,12 @@ public sealed class AgentServer : IAsyncDisposable
 
     /// <summary>Starts an agent; with <paramref name="time"/> the replica (leases, timestamps) runs on that clock.</summary>
     /// <remarks>Without <paramref name="dataDir"/> the server gets a fresh temporary one, deleted when it is disposed.</remarks>
-    public static async Task<AgentServer> StartAsync(FakeTimeProvider? time = null, TimeSpan? watchPingInterval = null, string? dataDir = null)
+    public static Task<AgentServer> StartAsync(FakeTimeProvider? time = null, TimeSpan? watchPingInterval = null, string? dataDir = null) =>
+        StartAsync(configure: o => o, time, watchPingInterval, dataDir);
+
+    /// <summary>Starts an agent whose settings <paramref name="configure"/> changes first (e.g. quotas, allowed hosts).</summary>
+    internal static async Task<AgentServer> StartAsync(
+        Func<AgentOptions, AgentOptions> configure, FakeTimeProvider? time = null, TimeSpan? watchPingInterval = null, string? dataDir = null)
     {
         var options = new AgentOptions
         {
@@ -51,6 +56,7 @@ public sealed class AgentServer : IAsyncDisposable
             DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), OwnedPrefix + Guid.NewGuid().ToString("N")),
             WatchPingInterval = watchPingInterval ?? TimeSpan.FromSeconds(30),
         };
+        options = configure(options);
         var app = AgentHost.Build(options, services =>
         {
             if (time is not null)
