@@ -15,8 +15,11 @@ internal static class AgentRunner
     /// <exception cref="OptionException">A hosted service refused a setting at start (e.g. the gossip port is in use): exit 2.</exception>
     public static async Task<int> RunAsync(WebApplication app, TextWriter error)
     {
+        List<BackgroundService> background;
         try
         {
+            // Taken before the run: running disposes the host's services.
+            background = [.. app.Services.GetServices<IHostedService>().OfType<BackgroundService>()];
             await app.RunAsync();
         }
         catch (Exception ex) when (ex is not OptionException and not Storage.StorageException)
@@ -26,7 +29,7 @@ internal static class AgentRunner
             return 1;
         }
 
-        if (FailureOf(app.Services) is { } failure)
+        if (FailureOf(background) is { } failure)
         {
             await error.WriteLineAsync("sidecar: " + failure);
             return 1;
@@ -36,9 +39,9 @@ internal static class AgentRunner
     }
 
     /// <summary>One line naming the first background service that failed, or null when none did.</summary>
-    public static string? FailureOf(IServiceProvider services)
+    public static string? FailureOf(IEnumerable<BackgroundService> services)
     {
-        var failed = services.GetServices<IHostedService>().OfType<BackgroundService>().FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
+        var failed = services.FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
         if (failed?.ExecuteTask?.Exception?.GetBaseException() is not { } exception)
         {
             return null;

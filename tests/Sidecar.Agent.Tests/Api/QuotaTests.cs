@@ -94,19 +94,19 @@ public sealed class QuotaTests : IAsyncLifetime
     public async Task AddTags_OverServiceQuota_Answers400100AndKeepsTheTags()
     {
         var serviceId = await _server.RegisterServiceAsync("tagged");
-        using (var ok = await _server.SendAsync(HttpMethod.Post, $"{V4}/microservices/{serviceId}/tags", """{"tags":{"a":"1","b":"2"}}"""))
+        using (var ok = await _server.SendAsync(HttpMethod.Post, $"{V4}/microservices/{serviceId}/tags", """{"tags":{"a":"v1","b":"v2"}}"""))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
-        using var refused = await _server.SendAsync(HttpMethod.Post, $"{V4}/microservices/{serviceId}/tags", """{"tags":{"c":"3"}}""");
-        using var overwrite = await _server.SendAsync(HttpMethod.Post, $"{V4}/microservices/{serviceId}/tags", """{"tags":{"a":"9"}}""");
+        using var refused = await _server.SendAsync(HttpMethod.Post, $"{V4}/microservices/{serviceId}/tags", """{"tags":{"c":"v3"}}""");
+        using var overwrite = await _server.SendAsync(HttpMethod.Post, $"{V4}/microservices/{serviceId}/tags", """{"tags":{"a":"v9"}}""");
 
         await ScAssert.ErrorAsync(refused, ErrorCode.NotEnoughQuota);
         Assert.Equal(HttpStatusCode.OK, overwrite.StatusCode);
         var tags = _server.Replica.Snapshot.Services.Values.Single().Tags;
         Assert.Equal(["a", "b"], tags.Keys.Order());
-        Assert.Equal("9", tags["a"]);
+        Assert.Equal("v9", tags["a"]);
     }
 
     [Fact]
