@@ -86,8 +86,8 @@ public sealed class LeaseClockTests : IAsyncLifetime
         await using var replica = new Replica("node2", clock);
         replica.Restore(
             [
-                new Record(RecordKey.ForService("agent:node2", service), version, new MicroService { ServiceId = "svc", AppId = "a", ServiceName = "s", Version = "1.0.0" }),
-                new Record(key, version, new MicroServiceInstance { InstanceId = "i1", ServiceId = "svc", HostName = "h" }),
+                new Sidecar.Replication.Record(RecordKey.ForService("agent:node2", service), version, new MicroService { ServiceId = "svc", AppId = "a", ServiceName = "s", Version = "1.0.0" }),
+                new Sidecar.Replication.Record(key, version, new MicroServiceInstance { InstanceId = "i1", ServiceId = "svc", HostName = "h" }),
             ],
             [KeyValuePair.Create(key, new Lease(TimeSpan.FromSeconds(120), s_start + TimeSpan.FromSeconds(30)))]);
         replica.Start();
