@@ -11,8 +11,6 @@ public sealed partial class LocalRegistry
     private ReplicaWriter? _tallyWriter;
     private readonly Dictionary<Tenant, TenantCount> _tally = [];
 
-    public RegistryQuotas Quotas => _quotas;
-
     private ScError? CheckServiceQuota(ReplicaWriter writer, Tenant tenant)
     {
         var count = CountOf(writer, tenant).Services;
