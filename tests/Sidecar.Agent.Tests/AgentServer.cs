@@ -43,13 +43,11 @@ public sealed class AgentServer : IAsyncDisposable
     /// <summary>Starts an agent; with <paramref name="time"/> the replica (leases, timestamps) runs on that clock.</summary>
     /// <remarks>Without <paramref name="dataDir"/> the server gets a fresh temporary one, deleted when it is disposed.</remarks>
     public static Task<AgentServer> StartAsync(FakeTimeProvider? time = null, TimeSpan? watchPingInterval = null, string? dataDir = null) =>
-        StartAsync(time, watchPingInterval, dataDir, configure: null);
+        StartAsync(configure: o => o, time, watchPingInterval, dataDir);
 
-    /// <summary>Starts an agent whose options <paramref name="configure"/> changes (cluster name, remote clusters...).</summary>
-    internal static Task<AgentServer> StartAsync(Func<AgentOptions, AgentOptions> configure) =>
-        StartAsync(null, null, null, configure);
-
-    private static async Task<AgentServer> StartAsync(FakeTimeProvider? time, TimeSpan? watchPingInterval, string? dataDir, Func<AgentOptions, AgentOptions>? configure)
+    /// <summary>Starts an agent whose settings <paramref name="configure"/> changes first (e.g. quotas, allowed hosts).</summary>
+    internal static async Task<AgentServer> StartAsync(
+        Func<AgentOptions, AgentOptions> configure, FakeTimeProvider? time = null, TimeSpan? watchPingInterval = null, string? dataDir = null)
     {
         var options = new AgentOptions
         {
@@ -58,7 +56,7 @@ public sealed class AgentServer : IAsyncDisposable
             DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), OwnedPrefix + Guid.NewGuid().ToString("N")),
             WatchPingInterval = watchPingInterval ?? TimeSpan.FromSeconds(30),
         };
-        options = configure?.Invoke(options) ?? options;
+        options = configure(options);
         var app = AgentHost.Build(options, services =>
         {
             if (time is not null)

@@ -32,5 +32,13 @@ internal sealed partial class AutoRegistrar
         [LoggerMessage(EventId = 7007, EventName = "WriteFailed", Level = LogLevel.Error,
             Message = "Auto-registration could not {Operation} {Target}: {Reason}. Check the SIDECAR_APP_*/SIDECAR_SERVICE_NAME env of the sidecar container (pod annotations sidecar.servicecomb.io/*).")]
         public static partial void WriteFailed(ILogger logger, string operation, string target, string reason);
+
+        [LoggerMessage(EventId = 7008, EventName = "RetryingRegistration", Level = LogLevel.Warning,
+            Message = "Auto-registration of {ServiceName} did not succeed; trying again in {DelaySeconds} s (the delay doubles up to a cap, and retries never stop).")]
+        public static partial void RetryingRegistration(ILogger logger, string serviceName, double delaySeconds);
+
+        [LoggerMessage(EventId = 7009, EventName = "StepFailed", Level = LogLevel.Error,
+            Message = "Auto-registration step '{Step}' of {ServiceName} failed unexpectedly; auto-registration keeps running and tries again.")]
+        public static partial void StepFailed(ILogger logger, string step, string serviceName, Exception exception);
     }
 }

@@ -22,6 +22,8 @@ internal sealed partial class AutoRegistrar(AutoRegistrationOptions options, Loc
     private ServiceRef? _service;
     private readonly string _endpoints = string.Join(',', options.Instance.Endpoints ?? []);
     private string _status = "UP";
+    private int _failures;
+    private long _lastRenew;
 
     private string InstanceId => _options.Instance.InstanceId!;
 
@@ -37,34 +39,61 @@ internal sealed partial class AutoRegistrar(AutoRegistrationOptions options, Loc
             await Task.Delay(_options.ProbeInterval, _timeProvider, cancellationToken);
         }
 
-        if (!await RegisterAsync(cancellationToken))
+        // A refused or failed registration (a quota, a store that cannot write) is retried forever, with capped backoff:
+        // giving up would leave the pod's app undiscoverable until someone restarts the agent.
+        var retry = _options.RetryDelay;
+        while (!await TryAsync("register", RegisterAsync, cancellationToken))
         {
-            return;
+            Log.RetryingRegistration(_logger, _options.Service.ServiceName!, retry.TotalSeconds);
+            await Task.Delay(retry, _timeProvider, cancellationToken);
+            retry = retry * 2 < _options.MaxRetryDelay ? retry * 2 : _options.MaxRetryDelay;
         }
 
-        var failures = 0;
-        var lastRenew = _timeProvider.GetTimestamp();
+        _failures = 0;
+        _lastRenew = _timeProvider.GetTimestamp();
         using var timer = new PeriodicTimer(_options.ProbeInterval, _timeProvider);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            var healthy = await _probe.ProbeAsync(cancellationToken);
-            failures = healthy ? 0 : failures + 1;
-            if (healthy && _status != "UP")
-            {
-                await SetStatusAsync("UP", cancellationToken);
-                Log.AppUp(_logger, _options.Service.ServiceName!, InstanceId, Target);
-            }
-            else if (!healthy && failures >= _options.FailureThreshold && _status == "UP")
-            {
-                await SetStatusAsync("DOWN", cancellationToken);
-                Log.AppDown(_logger, _options.Service.ServiceName!, InstanceId, Target, failures);
-            }
+            await TryAsync("probe and renew", TickAsync, cancellationToken);
+        }
+    }
 
-            if (_timeProvider.GetElapsedTime(lastRenew) >= _options.RenewInterval)
-            {
-                lastRenew = _timeProvider.GetTimestamp();
-                await RenewAsync(cancellationToken);
-            }
+    /// <summary>One probe period: the instance's status follows the probe; the lease is renewed when due.</summary>
+    private async Task<bool> TickAsync(CancellationToken cancellationToken)
+    {
+        var healthy = await _probe.ProbeAsync(cancellationToken);
+        _failures = healthy ? 0 : _failures + 1;
+        if (healthy && _status != "UP")
+        {
+            await SetStatusAsync("UP", cancellationToken);
+            Log.AppUp(_logger, _options.Service.ServiceName!, InstanceId, Target);
+        }
+        else if (!healthy && _failures >= _options.FailureThreshold && _status == "UP")
+        {
+            await SetStatusAsync("DOWN", cancellationToken);
+            Log.AppDown(_logger, _options.Service.ServiceName!, InstanceId, Target, _failures);
+        }
+
+        if (_timeProvider.GetElapsedTime(_lastRenew) >= _options.RenewInterval)
+        {
+            _lastRenew = _timeProvider.GetTimestamp();
+            await RenewAsync(cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs a step; an unexpected error is logged and reported as a failure instead of ending the run.</summary>
+    private async Task<bool> TryAsync(string step, Func<CancellationToken, Task<bool>> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await action(cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.StepFailed(_logger, step, _options.Service.ServiceName!, ex);
+            return false;
         }
     }
 

@@ -47,5 +47,14 @@ internal sealed record AutoRegistrationOptions
     /// </value>
     public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <value>
+    /// First delay before a failed registration is tried again: 1 s, doubling after each failure up to
+    /// <see cref="MaxRetryDelay"/>. Retries never stop.
+    /// </value>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <value>The cap of the registration retry delay: 30 s.</value>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     private static TimeSpan InstanceValidatorTtl => Validation.InstanceValidator.TtlOf(Lease);
 }

@@ -69,7 +69,7 @@ internal sealed partial class GossipHostedService(GossipAgent agent, GossipInstr
     private static partial class Log
     {
         [LoggerMessage(EventId = 2301, EventName = "GossipFailed", Level = LogLevel.Critical,
-            Message = "Gossip stopped on an unexpected error; the agent keeps serving its replica but no longer syncs with its peers. Restart it.")]
+            Message = "Gossip stopped on an unexpected error; the agent stops and exits with code 1 so that it is restarted.")]
         public static partial void Failed(ILogger logger, Exception exception);
     }
 }

@@ -39,7 +39,7 @@ internal static class AgentHost
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Storage>(sp => OpenStorage(options, sp));
         services.TryAddSingleton(sp => CreateReplica(sp.GetRequiredService<Storage>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new LocalRegistry(sp.GetRequiredService<Replica>()));
+        services.TryAddSingleton(sp => new LocalRegistry(sp.GetRequiredService<Replica>(), options.Quotas));
         services.TryAddSingleton<ISyncCursorStore>(sp => sp.GetRequiredService<Storage>().Store);
         services.TryAddSingleton<SourceTracker>();
         services.TryAddSingleton<WatchHub>();
@@ -64,8 +64,10 @@ internal static class AgentHost
             app.Use(HealthListener.Filter(healthListen.Port));
         }
 
+        app.Use(BrowserGuard.Create(options));
         app.UseWebSockets();
         app.Use(NotFoundAsText);
+        app.Use(TenantGuard.Invoke);
         MapSidecarApi(app);
         return app;
     }

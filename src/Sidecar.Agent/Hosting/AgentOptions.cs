@@ -51,6 +51,18 @@ internal sealed record AgentOptions
     /// <summary>Timeout of one HTTP attempt against an upstream (<c>--upstream-timeout</c>).</summary>
     /// <value>Default 3 s.</value>
     public TimeSpan UpstreamTimeout { get; init; } = UpstreamDefaults.AttemptTimeout;
+
+    /// <summary>Limits on what the local API may create (<c>--quota-services</c>, <c>--quota-instances</c>, <c>--quota-schemas</c>, <c>--quota-tags</c>).</summary>
+    /// <value>Default Service-Center's: 50,000 services and 150,000 instances per tenant, 100 schemas and 100 tags per service.</value>
+    public Registry.RegistryQuotas Quotas { get; init; } = Registry.RegistryQuotas.Default;
+
+    /// <summary>
+    /// Host names (or IP addresses) the API answers besides loopback names and the <see cref="Listen"/> address
+    /// (<c>--allowed-hosts</c>); <c>*</c> allows any. Other Host headers are refused (DNS rebinding).
+    /// </summary>
+    /// <value>Default none.</value>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>Gossip with the other agents of the cluster; null when standalone.</summary>
     public Gossip.GossipSettings? Gossip { get; init; }
 }

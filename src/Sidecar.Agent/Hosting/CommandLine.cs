@@ -12,7 +12,8 @@ internal static class CommandLine
 {
     /// <summary>Flags of <c>sidecar agent</c> this build implements.</summary>
     public static readonly string[] AgentFlags =
-        ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", "health-listen", .. UpstreamFlags.Flags, .. Gossip.GossipCommandLine.Flags];
+        ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", "health-listen", "allowed-hosts",
+         "quota-services", "quota-instances", "quota-schemas", "quota-tags", .. UpstreamFlags.Flags, .. Gossip.GossipCommandLine.Flags];
 
     /// <summary>Flags of the contract that later versions implement; refused with a clear message rather than ignored.</summary>
     public static readonly string[] PlannedFlags = [];
@@ -69,8 +70,43 @@ internal static class CommandLine
             };
         }
 
-        options = options with { Gossip = Gossip.GossipCommandLine.Parse(Get) };
+        if (Get("allowed-hosts") is { } allowedHosts)
+        {
+            options = options with { AllowedHosts = HostList("allowed-hosts", allowedHosts) };
+        }
+
+        options = options with
+        {
+            Quotas = new Registry.RegistryQuotas
+            {
+                ServicesPerTenant = Get("quota-services") is { } services ? Count("quota-services", services) : Registry.RegistryQuotas.DefaultServices,
+                InstancesPerTenant = Get("quota-instances") is { } instances ? Count("quota-instances", instances) : Registry.RegistryQuotas.DefaultInstances,
+                SchemasPerService = Get("quota-schemas") is { } schemas ? Count("quota-schemas", schemas) : Registry.RegistryQuotas.DefaultSchemas,
+                TagsPerService = Get("quota-tags") is { } tags ? Count("quota-tags", tags) : Registry.RegistryQuotas.DefaultTags,
+            },
+        };
+                options = options with { Gossip = Gossip.GossipCommandLine.Parse(Get) };
         return UpstreamFlags.Apply(options, Get);
+    }
+
+    private static int Count(string flag, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+            ? count
+            : throw new OptionException($"--{flag} '{value}' must be a whole number above 0");
+
+    /// <summary>A comma-separated list of host names or IP addresses (IPv6 with or without brackets), or <c>*</c>.</summary>
+    private static string[] HostList(string flag, string value)
+    {
+        var hosts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var host in hosts)
+        {
+            if (host != "*" && Uri.CheckHostName(host.Trim('[', ']')) == UriHostNameType.Unknown)
+            {
+                throw new OptionException($"--{flag}: '{host}' is not a host name or IP address (e.g. --{flag} my-pod.example,10.0.0.7 or *)");
+            }
+        }
+
+        return hosts.Length > 0 ? hosts : throw new OptionException($"--{flag} must name at least one host (or *)");
     }
 
     private static TimeSpan Seconds(string flag, string value) =>

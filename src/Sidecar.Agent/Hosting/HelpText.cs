@@ -12,6 +12,9 @@ internal static class HelpText
                             [--clusters "name=url[,url],name2=url"] [--aggregate "servicecenter,k8s"]
                             [--registry-upstream <url>] [--sync-interval 5s] [--upstream-timeout 3s]
                             [--health-listen <ip:port>]  (only /v1/health, /v1/health/ready; for kubelet probes)
+                            [--allowed-hosts name,ip,...|*]  (Host headers answered besides loopback and --listen)
+                            [--quota-services 50000] [--quota-instances 150000]  (per tenant)
+                            [--quota-schemas 100] [--quota-tags 100]  (per service)
                             [--gossip-bind 0.0.0.0:7946] [--gossip-advertise <ip:port>] [--join host:port,...]
                             [--gossip-key <base64 32 bytes> | --gossip-key-file <path>]
           sidecar injector  [--listen 0.0.0.0:8443] [--tls-cert <pem> --tls-key <pem>]

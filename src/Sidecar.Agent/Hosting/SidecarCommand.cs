@@ -29,10 +29,9 @@ internal static class SidecarCommand
                     var options = CommandLine.ParseAgent(args[1..], configuration);
                     await using (var app = AgentHost.Build(options))
                     {
-                        await app.RunAsync();
+                        return await AgentRunner.RunAsync(app, Console.Error);
                     }
 
-                    return 0;
                 case "injector":
                     return await Kubernetes.Cli.InjectorCommand.RunAsync(args[1..], CancellationToken.None);
                 case "inject":

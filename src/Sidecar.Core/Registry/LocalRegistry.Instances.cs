@@ -27,11 +27,17 @@ public sealed partial class LocalRegistry
         }, cancellationToken);
     }
 
-    private static Result<string> RegisterInstance(ReplicaWriter writer, ServiceRef service, MicroServiceInstance instance)
+    private Result<string> RegisterInstance(ReplicaWriter writer, ServiceRef service, MicroServiceInstance instance)
     {
         if (instance.InstanceId is { } id && writer.Renew(RecordKey.ForInstance(writer.LocalSource, service, id)))
         {
             return id;
+        }
+
+        var tenant = new Tenant(service.Domain, service.Project);
+        if (CheckInstanceQuota(writer, tenant, 1) is { } quota)
+        {
+            return quota;
         }
 
         var instanceId = instance.InstanceId ?? ServiceIds.NewInstanceId();
@@ -47,6 +53,7 @@ public sealed partial class LocalRegistry
             ModTimestamp = now,
         });
         writer.SetLease(key, InstanceValidator.TtlOf(instance.HealthCheck!));
+        CountAdded(writer, tenant, services: 0, instances: 1);
         return instanceId;
     }
 

@@ -42,7 +42,7 @@ public sealed partial class LocalRegistry
         return WriteAsync<string>(writer => RegisterService(writer, tenant, service, request), cancellationToken);
     }
 
-    private static Result<string> RegisterService(ReplicaWriter writer, Tenant tenant, MicroService service, CreateServiceRequest request)
+    private Result<string> RegisterService(ReplicaWriter writer, Tenant tenant, MicroService service, CreateServiceRequest request)
     {
         var snapshot = writer.Snapshot;
         var name = new NameKey(tenant.Domain, tenant.Project, service.Environment ?? "", service.AppId!, service.ServiceName!);
@@ -62,11 +62,25 @@ public sealed partial class LocalRegistry
             return ScError.Of(ErrorCode.ServiceAlreadyExists, $"ServiceId {serviceId} is already used by {clash.Service.ServiceName}/{clash.Service.Version}.");
         }
 
+        // Quotas before anything is written, so that a refused request changes nothing.
+        var quota = (existing is null ? CheckServiceQuota(writer, tenant) : null)
+            ?? CheckSchemaQuota(service.Schemas?.Count ?? 0)
+            ?? CheckTagQuota(request.Tags?.Count ?? 0)
+            ?? (request.Instances is { Count: > 0 } added ? CheckInstanceQuota(writer, tenant, added.Count) : null);
+        if (quota is not null)
+        {
+            return quota;
+        }
+
         var key = RecordKey.ForService(writer.LocalSource, serviceRef);
         if (writer.Get(key) is not { IsTombstone: false })
         {
             var now = UnixSeconds(writer.Now);
             writer.Put(key, (existing?.Service ?? service) with { ServiceId = serviceId, Timestamp = now, ModTimestamp = now });
+            if (existing is null)
+            {
+                CountAdded(writer, tenant, services: 1, instances: 0);
+            }
         }
 
         if (request.Tags is { Count: > 0 } tags)

@@ -60,7 +60,7 @@ public sealed partial class LocalRegistry
             var tags = writer.Get(key)?.Value is TagsValue current
                 ? new Dictionary<string, string>(current.Tags)
                 : new Dictionary<string, string>();
-            if (update(tags) is { } error)
+            if ((update(tags) ?? CheckTagQuota(tags.Count)) is { } error)
             {
                 return error;
             }
@@ -79,6 +79,12 @@ public sealed partial class LocalRegistry
                 return local.Error!;
             }
 
+            var known = ((MicroService)local.Value!.Value!).Schemas ?? [];
+            if (!known.Contains(schemaId) && CheckSchemaQuota(known.Count + 1) is { } quota)
+            {
+                return quota;
+            }
+
             writer.Put(RecordKey.ForSchema(writer.LocalSource, service, schemaId), schema);
             AddSchemaId(writer, local.Value!, schemaId);
             return Unit.Value;
@@ -95,6 +101,11 @@ public sealed partial class LocalRegistry
             }
 
             var keep = schemas.Select(s => s.SchemaId!).ToHashSet(StringComparer.Ordinal);
+            if (CheckSchemaQuota(keep.Count) is { } quota)
+            {
+                return quota;
+            }
+
             foreach (var old in writer.Snapshot.Services[service].Schemas.Keys.Where(id => !keep.Contains(id)))
             {
                 writer.Delete(RecordKey.ForSchema(writer.LocalSource, service, old));

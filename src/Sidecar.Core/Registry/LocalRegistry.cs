@@ -5,11 +5,13 @@ namespace Sidecar.Registry;
 
 /// <summary>
 /// Service-Center's write operations, applied to the replica as the local source (<c>agent:&lt;node&gt;</c>).
-/// Every operation validates first and changes nothing when it answers an error.
+/// Every operation validates first and changes nothing when it answers an error; creations are bounded by
+/// <see cref="RegistryQuotas"/> (Service-Center's defaults when null).
 /// </summary>
-public sealed partial class LocalRegistry(Replica replica)
+public sealed partial class LocalRegistry(Replica replica, RegistryQuotas? quotas = null)
 {
     private readonly Replica _replica = replica;
+    private readonly RegistryQuotas _quotas = quotas ?? RegistryQuotas.Default;
 
     public Replica Replica => _replica;
 

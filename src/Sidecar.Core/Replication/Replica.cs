@@ -47,13 +47,13 @@ public sealed class Replica : IAsyncDisposable
     /// <summary>The latest published snapshot. Never blocks.</summary>
     public RegistrySnapshot Snapshot => Volatile.Read(ref _published);
 
-    /// <summary>Leases of local instances; touched only by the writer loop.</summary>
-    internal Dictionary<RecordKey, Lease> Leases { get; } = [];
+    /// <summary>Leases of local instances, on the monotonic clock; touched only by the writer loop.</summary>
+    internal Dictionary<RecordKey, LeaseTimer> Leases { get; } = [];
 
     /// <summary>
     /// Loads persisted state before <see cref="Start"/>: records as they were, leases with their persisted expiry
     /// (so an instance keeps what was left of its lease; one that passed while the agent was down expires at the
-    /// first sweep).
+    /// first sweep). From here on a lease counts down on the monotonic clock.
     /// </summary>
     public void Restore(IEnumerable<Record> records, IEnumerable<KeyValuePair<RecordKey, Lease>> leases)
     {
@@ -74,7 +74,7 @@ public sealed class Replica : IAsyncDisposable
 
         foreach (var (key, lease) in leases)
         {
-            Leases[key] = lease;
+            Leases[key] = LeaseTimer.Restore(lease, TimeProvider);
         }
 
         Volatile.Write(ref _published, _state.Publish());
@@ -132,10 +132,10 @@ public sealed class Replica : IAsyncDisposable
     }
 
     /// <summary>Removes the instances whose lease has passed (announced as deletions).</summary>
+    /// <remarks>Monotonic time: a wall-clock step forward (NTP) does not expire every instance at once.</remarks>
     public Task<int> SweepAsync() => WriteAsync(writer =>
     {
-        var now = writer.Now;
-        var expired = Leases.Where(p => p.Value.ExpiresAt <= now).Select(p => p.Key).ToList();
+        var expired = Leases.Where(p => p.Value.HasExpired(TimeProvider)).Select(p => p.Key).ToList();
         foreach (var key in expired)
         {
             writer.Delete(key);

@@ -78,8 +78,8 @@ public sealed class ReplicaWriter
         return false;
     }
 
-    /// <summary>Starts or restarts the lease of a local instance.</summary>
-    public void SetLease(RecordKey instance, TimeSpan ttl) => _leases[instance] = _replica.Leases[instance] = new Lease(ttl, Now + ttl);
+    /// <summary>Starts or restarts the lease of a local instance (monotonic; persisted with its wall-clock expiry).</summary>
+    public void SetLease(RecordKey instance, TimeSpan ttl) => StartLease(instance, ttl);
 
     /// <summary>Renews a local instance's lease for its full TTL.</summary>
     /// <returns>False when the instance has no lease here (unknown, expired, or not owned by this agent).</returns>
@@ -90,11 +90,19 @@ public sealed class ReplicaWriter
             return false;
         }
 
-        _leases[instance] = _replica.Leases[instance] = lease with { ExpiresAt = Now + lease.Ttl };
+        StartLease(instance, lease.Ttl);
         return true;
     }
 
-    public Lease? LeaseOf(RecordKey instance) => _replica.Leases.TryGetValue(instance, out var lease) ? lease : null;
+    /// <summary>The lease in its persisted form (wall-clock expiry as of now), or null.</summary>
+    public Lease? LeaseOf(RecordKey instance) =>
+        _replica.Leases.TryGetValue(instance, out var lease) ? lease.ToPersisted(_replica.TimeProvider) : null;
+
+    private void StartLease(RecordKey instance, TimeSpan ttl)
+    {
+        var lease = _replica.Leases[instance] = LeaseTimer.Start(ttl, _replica.TimeProvider);
+        _leases[instance] = lease.ToPersisted(_replica.TimeProvider);
+    }
 
     private void Write(RecordKey key, object? value)
     {

@@ -8,6 +8,9 @@ public static class IdValidator
     /// <summary>The default tag quota: the most tags a service may carry.</summary>
     public const int MaxTags = 100;
 
+    /// <summary>The longest domain or project name.</summary>
+    public const int MaxTenantName = 128;
+
     /// <summary>The error text for a force flag that is not a boolean, as Service-Center words it.</summary>
     public const string ForceFlagError = "parameter force must be false or true";
 
@@ -19,6 +22,14 @@ public static class IdValidator
     private static readonly FieldRule s_tagValue = new("UpdateServiceTagRequest.Value", 0, 0, Patterns.Tag(), Patterns.TagText);
     private static readonly FieldRule s_tagKeys = new("DeleteServiceTagsRequest.Keys", 1, MaxTags, Patterns.Tag(), Patterns.TagText);
     private static readonly FieldRule s_schemaId = new("GetSchemaRequest.SchemaId", 1, 160, Patterns.SchemaId(), Patterns.SchemaIdText);
+    private static readonly FieldRule s_domain = new("Tenant.Domain", 1, MaxTenantName, Patterns.Name(), Patterns.NameText);
+    private static readonly FieldRule s_project = new("Tenant.Project", 1, MaxTenantName, Patterns.Name(), Patterns.NameText);
+
+    /// <summary>
+    /// The tenant: domain (header <c>X-Domain-Name</c>) and project (path) are names like appId and serviceName: 1..128
+    /// characters, alphanumeric at both ends, <c>_ - .</c> inside. They become parts of record keys and index paths.
+    /// </summary>
+    public static ScError? ValidateTenant(Tenant tenant) => s_domain.Check(tenant.Domain) ?? s_project.Check(tenant.Project);
 
     /// <summary>A serviceId in a path or body: 1..64 characters without white space.</summary>
     public static ScError? ValidateServiceId(string? serviceId) => s_serviceId.Check(serviceId);

@@ -76,6 +76,58 @@ public sealed class AutoRegistrarTests : IAsyncDisposable
         await stopping;
     }
 
+    [Fact]
+    public async Task RunAsync_RegistrationFailsFiveTimes_RetriesWithCappedBackoffUntilRegistered()
+    {
+        var store = new FailingStore(failures: 5);
+        await using var replica = new Replica("node2", _time, store);
+        replica.Start();
+        var registrar = new AutoRegistrar(_options with { MaxRetryDelay = TimeSpan.FromSeconds(4) }, new LocalRegistry(replica), _probe, _time, _logger);
+        _appUp = true;
+        using var stop = new CancellationTokenSource();
+        var run = registrar.RunAsync(stop.Token);
+
+        for (var i = 0; i < 400 && registrar.Registered is null; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(registrar.Registered is not null, "log: " + string.Join(" | ", _logger.Lines));
+        Assert.Equal(5, store.Failed);
+        var delays = _logger.Lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"trying again in (\d+) s")).Where(m => m.Success).Select(m => m.Groups[1].Value);
+        Assert.Equal(["1", "2", "4", "4", "4"], delays);
+        Assert.Contains(replica.Snapshot.Services.Values.SelectMany(s => s.Instances), i => i.Instance.InstanceId == "00001111");
+        Assert.False(run.IsCompleted, "the registrar keeps running after it registered");
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
+    public async Task RunAsync_QuotaFullThenFreed_RegistersOnceThereIsRoom()
+    {
+        var registry = new LocalRegistry(_replica, new RegistryQuotas { ServicesPerTenant = 1 });
+        var blocker = await registry.RegisterServiceAsync(Tenant.Default, new Sidecar.Contracts.CreateServiceRequest { Service = new MicroService { AppId = "x", ServiceName = "blocker" } }, default);
+        var registrar = new AutoRegistrar(_options, registry, _probe, _time, _logger);
+        _appUp = true;
+        using var stop = new CancellationTokenSource();
+        var run = registrar.RunAsync(stop.Token);
+
+        // Refused (400100) for two minutes: far past the first retries, the registrar has not given up.
+        await AdvanceAsync(TimeSpan.FromMinutes(2));
+        Assert.Null(registrar.Registered);
+        Assert.False(run.IsCompleted);
+        Assert.Contains(_logger.Lines, l => l.Contains("Not enough quota", StringComparison.Ordinal) || l.Contains("--quota-services", StringComparison.Ordinal));
+
+        Assert.True((await registry.DeleteServiceAsync(new ServiceRef("default", "default", blocker.Value!), force: true, default)).Ok);
+        await AdvanceAsync(TimeSpan.FromSeconds(40));
+        await WaitUntilAsync(() => Instance()?.Status == "UP");
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
     private MicroServiceInstance? Instance() =>
         _replica.Snapshot.Services.Values.SelectMany(s => s.Instances).Select(i => i.Instance).SingleOrDefault(i => i.InstanceId == "00001111");
 
@@ -117,6 +169,19 @@ public sealed class AutoRegistrarTests : IAsyncDisposable
                 Lines.Add(formatter(state, exception));
             }
         }
+    }
+
+    /// <summary>A store whose first <paramref name="failures"/> commits throw, as a full or broken disk would.</summary>
+    private sealed class FailingStore(int failures) : IReplicaStore
+    {
+        private int _calls;
+
+        public int Failed => Math.Min(Volatile.Read(ref _calls), failures);
+
+        public ValueTask CommitAsync(ReplicaBatch batch, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) <= failures
+                ? ValueTask.FromException(new IOException("No space left on device"))
+                : ValueTask.CompletedTask;
     }
 
     private sealed class ScriptedProbe(Func<bool> answer) : IAppProbe
