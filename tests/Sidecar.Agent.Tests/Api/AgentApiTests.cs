@@ -81,11 +81,16 @@ public sealed class AgentApiTests : IAsyncLifetime
         Assert.Equal(0, IndexOf(first));
 
         var blocked = _server.SendAsync(HttpMethod.Get, $"/v1/services/{name.ToLowerInvariant()}/instances?appId=app&ignoreCase=true&index=0&wait=5m");
-        var added = await _server.RegisterInstanceAsync(await _server.RegisterServiceAsync(name, appId: "app"));
-        using var response = await blocked.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var serviceId = await _server.RegisterServiceAsync(name, appId: "app");
+        using var appeared = await blocked.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(name, (await ReadJsonAsync(appeared, HttpStatusCode.OK)).GetProperty("serviceName").GetString());
+
+        var next = _server.SendAsync(HttpMethod.Get, $"/v1/services/{name.ToLowerInvariant()}/instances?appId=app&ignoreCase=true&index={IndexOf(appeared)}&wait=5m");
+        var added = await _server.RegisterInstanceAsync(serviceId);
+        using var response = await next.WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
         var json = await ReadJsonAsync(response, HttpStatusCode.OK);
-        Assert.True(IndexOf(response) > 0);
+        Assert.True(IndexOf(response) > IndexOf(appeared));
         Assert.Equal(added, Assert.Single(json.GetProperty("instances").EnumerateArray()).GetProperty("instanceId").GetString());
     }
 
