@@ -132,14 +132,17 @@ internal sealed partial class SidecarServiceEndpointProvider : IServiceEndpointP
         {
             try
             {
-                var answer = await _agent.GetInstancesAsync(_options.AgentAddress!, _serviceName, _options.AppId, _options.Environment, index, SidecarClientDefaults.BlockingWait, cancellationToken).ConfigureAwait(false);
-                if (failures > 0)
+                // After a failure the agent may have restarted and numbered its answers anew: an index equal to ours
+                // would then block on a different answer. Ask without an index once, and compare what it says.
+                var resync = failures > 0;
+                var answer = await _agent.GetInstancesAsync(_options.AgentAddress!, _serviceName, _options.AppId, _options.Environment, resync ? null : index, SidecarClientDefaults.BlockingWait, cancellationToken).ConfigureAwait(false);
+                if (resync)
                 {
                     Log.AgentReachableAgain(_logger, _serviceName, _options.AgentAddress!, failures);
                     failures = 0;
                 }
 
-                if (answer.Index != index)
+                if (answer.Index != index || (resync && !SameEndpoints(answer)))
                 {
                     index = answer.Index;
                     Publish(answer);
@@ -165,6 +168,9 @@ internal sealed partial class SidecarServiceEndpointProvider : IServiceEndpointP
             }
         }
     }
+
+    private bool SameEndpoints(AgentInstancesResponse answer) =>
+        _state is { } state && state.Endpoints.SequenceEqual(EndpointMapper.Map(answer.Instances ?? [], _endpointName));
 
     private static TimeSpan RetryDelay(int failures) =>
         TimeSpan.FromTicks(Math.Min(s_maxRetry.Ticks, s_minRetry.Ticks << Math.Min(failures - 1, 10)));
