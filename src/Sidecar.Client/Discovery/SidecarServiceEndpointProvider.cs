@@ -49,9 +49,6 @@ internal sealed partial class SidecarServiceEndpointProvider : IServiceEndpointP
         _logger = logger;
     }
 
-    /// <summary>The name Service-Center knows the service by (e.g. <c>Server</c> for a query of <c>server</c>), once answered.</summary>
-    public string? ResolvedName => _state?.Answer.ServiceName;
-
     public async ValueTask PopulateAsync(IServiceEndpointBuilder endpoints, CancellationToken cancellationToken)
     {
         // A provider registered before this one (e.g. configuration) overrides discovery.
