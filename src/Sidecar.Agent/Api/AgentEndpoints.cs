@@ -98,7 +98,8 @@ internal static class AgentEndpoints
     /// <summary>
     /// The exact name first; with <paramref name="ignoreCase"/> (clients whose URIs lower-case host names) otherwise the
     /// name equal to it ignoring case. When several names differ only in case, the ordinally smallest wins ("SERVER"
-    /// before "Server"), so the choice is stable across agents and requests.
+    /// before "Server"), so the choice is stable across agents and requests. The fallback scans the names (no index
+    /// by lower-cased name yet): cheap for the few thousand names a per-pod agent holds.
     /// </summary>
     private static FindAnswer? Lookup(RegistrySnapshot snapshot, in NameKey key, bool ignoreCase)
     {
