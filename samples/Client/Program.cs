@@ -1,31 +1,37 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
+using Microsoft.Extensions.ServiceDiscovery;
 
-// The seed's "Client": finds Server through its own local agent (GET /v4/.../instances?appId=demo&serviceName=Server)
-// and calls AddEmploy on the first endpoint, every few seconds, printing what it found and what Server answered.
-var registry = (Environment.GetEnvironmentVariable("SERVICECOMB_REGISTRY_ADDRESS") ?? "http://127.0.0.1:30100").TrimEnd('/') + "/v4/default/registry";
+// The seed's "Client", written as a .NET app discovers services: an HttpClient with AddServiceDiscovery() calls
+// http://Server/..., and the Sidecar.Client provider resolves "Server" through the local agent (SIDECAR_HTTP_ADDRESS,
+// default http://127.0.0.1:30100), following Server's instances as they change. Every few seconds it calls AddEmploy
+// and prints which instances it knows and what Server answered.
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+builder.Services.AddServiceDiscovery();
+builder.Services.AddSidecarServiceEndpointProvider(o => o.AppId = "demo");
+builder.Services.AddHttpClient("Server", http => http.BaseAddress = new Uri("http://Server")).AddServiceDiscovery();
+using var host = builder.Build();
+await host.StartAsync();
+
 var rounds = int.TryParse(Environment.GetEnvironmentVariable("CLIENT_ROUNDS"), out var n) ? n : int.MaxValue;
-using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+var server = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("Server");
+var resolver = host.Services.GetRequiredService<ServiceEndpointResolver>();
 for (var round = 0; round < rounds; round++)
 {
     try
     {
-        using var found = await http.GetAsync(registry + "/instances?appId=demo&serviceName=Server");
-        var body = await found.Content.ReadFromJsonAsync<JsonObject>();
-        var instances = body?["instances"]?.AsArray() ?? [];
-        Console.WriteLine($"find Server: {instances.Count} instance(s), stale={found.Headers.Contains("X-Sidecar-Stale")}");
-        foreach (var instance in instances)
-        {
-            var endpoint = instance!["endpoints"]![0]!.GetValue<string>().Replace("rest://", "http://", StringComparison.Ordinal);
-            var cluster = instance["properties"]?["cluster"]?.GetValue<string>() ?? "local";
-            using var answer = await http.PostAsJsonAsync(endpoint + "/employ/add", new { Name = "Alice", Phone = "12345" });
-            Console.WriteLine($"  AddEmploy via {endpoint} (cluster {cluster}): {await answer.Content.ReadAsStringAsync()}");
-        }
+        var found = await resolver.GetEndpointsAsync("http://Server", CancellationToken.None);
+        Console.WriteLine($"Server resolves to {found.Endpoints.Count} endpoint(s): {string.Join(", ", found.Endpoints)}");
+        using var answer = await server.PostAsJsonAsync("/employ/add", new { Name = "Alice", Phone = "12345" });
+        Console.WriteLine($"  AddEmploy: {await answer.Content.ReadAsStringAsync()}");
     }
-    catch (HttpRequestException ex)
+    catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException)
     {
+        // InvalidOperationException: no instance of Server is known (yet).
         Console.WriteLine("  call failed: " + ex.Message);
     }
 
     await Task.Delay(TimeSpan.FromSeconds(2));
 }
+
+await host.StopAsync();

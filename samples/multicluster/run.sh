@@ -2,7 +2,8 @@
 # The seed's multi-cluster example on one machine:
 #   cluster 2: agent "sc2" stands as its Service-Center; the Server app's agent mirrors Server into it.
 #   cluster 1: agent "sc1" stands as its Service-Center; the Client app's agent pulls sc2 (--clusters sc2=...).
-# The client finds Server through its own agent and calls AddEmploy across "clusters".
+# The client (an HttpClient with service discovery through Sidecar.Client) finds Server through its own agent and
+# calls AddEmploy across "clusters".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$(mktemp -d)
@@ -26,7 +27,7 @@ SERVICECOMB_REGISTRY_ADDRESS=http://127.0.0.1:30112 SERVER_LISTEN=127.0.0.1:8083
   dotnet samples/Server/bin/Release/net10.0/Server.dll >"$work/server.log" 2>&1 & pids+=($!)
 sleep 3
 echo "--- cluster 1 client (agent 127.0.0.1:30111, --clusters sc2=http://127.0.0.1:30102)"
-SERVICECOMB_REGISTRY_ADDRESS=http://127.0.0.1:30111 CLIENT_ROUNDS=${CLIENT_ROUNDS:-4} \
+SIDECAR_HTTP_ADDRESS=http://127.0.0.1:30111 CLIENT_ROUNDS=${CLIENT_ROUNDS:-4} \
   dotnet samples/Client/bin/Release/net10.0/Client.dll
 echo "--- sources seen by the client's agent"
 curl -s http://127.0.0.1:30111/v1/sources; echo

@@ -47,7 +47,8 @@ internal static class AgentEndpoints
         var env = Query(context, "env") ?? "";
         var indexError = ParseIndex(Query(context, "index"), out var index);
         var waitError = ParseWait(Query(context, "wait"), out var wait);
-        var error = FindValidator.Validate(appId, serviceName, env, null, null) ?? indexError ?? waitError;
+        var ignoreCaseError = ParseIgnoreCase(Query(context, "ignoreCase"), out var ignoreCase);
+        var error = FindValidator.Validate(appId, serviceName, env, null, null) ?? indexError ?? waitError ?? ignoreCaseError;
         if (error is not null)
         {
             await WriteErrorAsync(context, error);
@@ -57,7 +58,7 @@ internal static class AgentEndpoints
         var tenant = TenantOf(context);
         var key = new NameKey(tenant.Domain, tenant.Project, env, appId, serviceName!);
         var snapshot = replica.Snapshot;
-        var answer = snapshot.Find(key);
+        var answer = Lookup(snapshot, key, ignoreCase);
         if (index is { } known && (answer?.Index ?? 0) == known)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -69,7 +70,7 @@ internal static class AgentEndpoints
                     // Wait for a snapshot newer than the one answered from, so a change published in between is not missed.
                     await replica.WaitForChangeAsync(snapshot.Index, timeout.Token);
                     snapshot = replica.Snapshot;
-                    answer = snapshot.Find(key);
+                    answer = Lookup(snapshot, key, ignoreCase);
                 }
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
@@ -89,7 +90,38 @@ internal static class AgentEndpoints
         var answerIndex = answer?.Index ?? 0;
         context.Response.Headers[IndexHeader] = answerIndex.ToString(CultureInfo.InvariantCulture);
         InstanceEndpoints.WriteFreshness(context, answer?.Sources ?? []);
-        await WriteJsonAsync(context, new SidecarInstancesResponse(serviceName!, appId, env, answerIndex, instances), SidecarJsonContext.Default.SidecarInstancesResponse);
+        // With ignoreCase the answer names the service it matched (e.g. "Server" for "server").
+        var answeredName = ignoreCase && answer is not null ? answer.Key.ServiceName : serviceName!;
+        await WriteJsonAsync(context, new SidecarInstancesResponse(answeredName, appId, env, answerIndex, instances), SidecarJsonContext.Default.SidecarInstancesResponse);
+    }
+
+    /// <summary>
+    /// The exact name first; with <paramref name="ignoreCase"/> (clients whose URIs lower-case host names) otherwise the
+    /// name equal to it ignoring case. When several names differ only in case, the ordinally smallest wins ("SERVER"
+    /// before "Server"), so the choice is stable across agents and requests. The fallback scans the names (no index
+    /// by lower-cased name yet): cheap for the few thousand names a per-pod agent holds.
+    /// </summary>
+    private static FindAnswer? Lookup(RegistrySnapshot snapshot, in NameKey key, bool ignoreCase)
+    {
+        var exact = snapshot.Find(key);
+        return exact is not null || !ignoreCase ? exact : FirstIgnoringCase(snapshot.Names, key) ?? FirstIgnoringCase(snapshot.Aliases, key);
+    }
+
+    private static FindAnswer? FirstIgnoringCase(System.Collections.Immutable.ImmutableDictionary<NameKey, FindAnswer> names, NameKey key)
+    {
+        FindAnswer? best = null;
+        string? bestName = null;
+        foreach (var (candidate, answer) in names)
+        {
+            if (candidate.Domain == key.Domain && candidate.Project == key.Project && candidate.Environment == key.Environment && candidate.AppId == key.AppId
+                && string.Equals(candidate.ServiceName, key.ServiceName, StringComparison.OrdinalIgnoreCase)
+                && (bestName is null || string.CompareOrdinal(candidate.ServiceName, bestName) < 0))
+            {
+                (best, bestName) = (answer, candidate.ServiceName);
+            }
+        }
+
+        return best;
     }
 
     private static SourcesResponse SourcesOf(SourceTracker tracker, Replica replica, Gossip.GossipOwnership owners)
@@ -119,6 +151,12 @@ internal static class AgentEndpoints
 
         index = value;
         return null;
+    }
+
+    private static ScError? ParseIgnoreCase(string? text, out bool ignoreCase)
+    {
+        ignoreCase = false;
+        return text is null || bool.TryParse(text, out ignoreCase) ? null : ScError.InvalidParams($"ignoreCase '{text}' is not true or false");
     }
 
     /// <summary>Parses <c>wait</c> as Consul does: <c>10s</c>, <c>5m</c>, <c>250ms</c>, or plain seconds.</summary>

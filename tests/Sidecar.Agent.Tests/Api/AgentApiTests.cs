@@ -54,6 +54,47 @@ public sealed class AgentApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Instances_IgnoreCase_ExactNameFirstThenOrdinallySmallestOfTheNamesDifferingInCase()
+    {
+        var name = "Case" + UniqueName();
+        var upper = await _server.RegisterInstanceAsync(await _server.RegisterServiceAsync(name.ToUpperInvariant(), appId: "app"));
+        var mixed = await _server.RegisterInstanceAsync(await _server.RegisterServiceAsync(name, appId: "app"));
+
+        using var exactOnly = await _server.SendAsync(HttpMethod.Get, $"/v1/services/{name.ToLowerInvariant()}/instances?appId=app");
+        using var lowered = await _server.SendAsync(HttpMethod.Get, $"/v1/services/{name.ToLowerInvariant()}/instances?appId=app&ignoreCase=true");
+        using var exact = await _server.SendAsync(HttpMethod.Get, $"/v1/services/{name}/instances?appId=app&ignoreCase=true");
+
+        Assert.Empty((await ReadJsonAsync(exactOnly, HttpStatusCode.OK)).GetProperty("instances").EnumerateArray());
+        var loweredJson = await ReadJsonAsync(lowered, HttpStatusCode.OK);
+        Assert.Equal(name.ToUpperInvariant(), loweredJson.GetProperty("serviceName").GetString());
+        Assert.Equal(upper, Assert.Single(loweredJson.GetProperty("instances").EnumerateArray()).GetProperty("instanceId").GetString());
+        var exactJson = await ReadJsonAsync(exact, HttpStatusCode.OK);
+        Assert.Equal(name, exactJson.GetProperty("serviceName").GetString());
+        Assert.Equal(mixed, Assert.Single(exactJson.GetProperty("instances").EnumerateArray()).GetProperty("instanceId").GetString());
+    }
+
+    [Fact]
+    public async Task Instances_IgnoreCaseBlockingQuery_ReturnsWhenTheServiceAppearsInAnotherCase()
+    {
+        var name = "Case" + UniqueName();
+        using var first = await _server.SendAsync(HttpMethod.Get, $"/v1/services/{name.ToLowerInvariant()}/instances?appId=app&ignoreCase=true");
+        Assert.Equal(0, IndexOf(first));
+
+        var blocked = _server.SendAsync(HttpMethod.Get, $"/v1/services/{name.ToLowerInvariant()}/instances?appId=app&ignoreCase=true&index=0&wait=5m");
+        var serviceId = await _server.RegisterServiceAsync(name, appId: "app");
+        using var appeared = await blocked.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(name, (await ReadJsonAsync(appeared, HttpStatusCode.OK)).GetProperty("serviceName").GetString());
+
+        var next = _server.SendAsync(HttpMethod.Get, $"/v1/services/{name.ToLowerInvariant()}/instances?appId=app&ignoreCase=true&index={IndexOf(appeared)}&wait=5m");
+        var added = await _server.RegisterInstanceAsync(serviceId);
+        using var response = await next.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        var json = await ReadJsonAsync(response, HttpStatusCode.OK);
+        Assert.True(IndexOf(response) > IndexOf(appeared));
+        Assert.Equal(added, Assert.Single(json.GetProperty("instances").EnumerateArray()).GetProperty("instanceId").GetString());
+    }
+
+    [Fact]
     public async Task Instances_UnknownService_AnswersEmptyListWithIndexZero()
     {
         using var response = await _server.SendAsync(HttpMethod.Get, $"/v1/services/{UniqueName()}/instances");
@@ -116,6 +157,7 @@ public sealed class AgentApiTests : IAsyncLifetime
     [InlineData("index=-1")]
     [InlineData("index=abc")]
     [InlineData("wait=soon")]
+    [InlineData("ignoreCase=yes")]
     [InlineData("env=staging")]
     [InlineData("appId=a%20b")]
     public async Task Instances_BadQuery_Returns400001(string query)
