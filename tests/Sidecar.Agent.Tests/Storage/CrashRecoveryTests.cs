@@ -48,7 +48,9 @@ public sealed class CrashRecoveryTests : IDisposable
             try
             {
                 using var response = await client.PostAsJsonAsync($"{Registry}/microservices/{serviceId}/instances",
-                    new { instance = new { instanceId, hostName = instanceId, endpoints = new[] { $"rest://10.0.0.1:{n % 60000 + 1}" } } }, stop);
+                    // A 40 min lease: on a loaded machine the test outlives the default 120 s, and an expiry is not a loss.
+                    new { instance = new { instanceId, hostName = instanceId, endpoints = new[] { $"rest://10.0.0.1:{n % 60000 + 1}" },
+                        healthCheck = new { mode = "push", interval = 600, times = 3 } } }, stop);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     acknowledged[instanceId] = instanceId;
