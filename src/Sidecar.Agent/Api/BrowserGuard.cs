@@ -13,6 +13,9 @@ namespace Sidecar.Agent.Api;
 /// <c>[::1]</c>), the <c>--listen</c> address or a host in <c>--allowed-hosts</c> (else 403, code 403001), and reads
 /// bodies only with a JSON Content-Type (<c>application/json</c> or <c>application/*+json</c>, charset utf-8 if any;
 /// else 400, code 400001). go-chassis and java-chassis send <c>application/json</c> on every request.
+/// A request with an <c>Origin</c> header (browsers send one on cross-origin requests and on every websocket
+/// upgrade, which no CORS rule guards) is answered only when that origin's host passes the same Host rule, so a page
+/// elsewhere cannot read the watch websocket through <c>ws://127.0.0.1:30100</c>. Apps' clients send no Origin.
 /// </summary>
 /// <remarks>The <c>--health-listen</c> listener is exempt: kubelet probes it through the pod IP with any Host.</remarks>
 internal static class BrowserGuard
@@ -41,6 +44,12 @@ internal static class BrowserGuard
                     $"Host '{request.Host}' is refused: the agent's API answers loopback names (localhost, 127.0.0.1, [::1]) and its --listen address only, against DNS rebinding; add the name to --allowed-hosts to allow it."));
             }
 
+            if (!anyHost && request.Headers.Origin is [{ } origin, ..] && !IsAllowedOrigin(origin, allowed))
+            {
+                return ScHttp.WriteErrorAsync(context, ScError.Of(ErrorCode.Forbidden,
+                    $"Origin '{origin}' is refused: web pages may call the agent's API only from a loopback origin or a host in --allowed-hosts."));
+            }
+
             if (HasBody(request) && JsonContentTypeError(request.ContentType) is { } contentTypeError)
             {
                 return ScHttp.WriteErrorAsync(context, ScError.InvalidParams(contentTypeError));
@@ -64,6 +73,11 @@ internal static class BrowserGuard
             || (IPAddress.TryParse(name, out var address) && IPAddress.IsLoopback(address))
             || allowed.Contains(name);
     }
+
+    private static bool IsAllowedOrigin(string origin, HashSet<string> allowed) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && IsAllowedHost(new HostString(uri.Authority), allowed);
 
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);

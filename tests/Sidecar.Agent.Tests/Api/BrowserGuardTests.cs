@@ -48,6 +48,35 @@ public sealed class BrowserGuardTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("https://evil.example")]
+    [InlineData("http://rebound.example:30100")]
+    [InlineData("null")]
+    public async Task Get_ForeignOrigin_Answers403(string origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, V4 + "/microservices");
+        request.Headers.Add("Origin", origin);
+        using var response = await _server.Client.SendAsync(request, Ct);
+
+        await ScAssert.ErrorAsync(response, ErrorCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task WatchUpgrade_ForeignOrigin_IsRefusedAndLoopbackOriginIsServed()
+    {
+        var ws = new Uri($"ws://127.0.0.1:{_server.BaseAddress.Port}{V4}/microservices/{new string('a', 32)}/watcher");
+        using var foreign = new System.Net.WebSockets.ClientWebSocket();
+        foreign.Options.SetRequestHeader("Origin", "https://evil.example");
+        foreign.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAnyAsync<System.Net.WebSockets.WebSocketException>(() => foreign.ConnectAsync(ws, Ct));
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.HttpStatusCode);
+
+        using var local = new HttpRequestMessage(HttpMethod.Get, V4 + "/microservices");
+        local.Headers.Add("Origin", $"http://127.0.0.1:{_server.BaseAddress.Port}");
+        using var response = await _server.Client.SendAsync(local, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("localhost")]
     [InlineData("LOCALHOST:30100")]
     [InlineData("127.0.0.1")]
