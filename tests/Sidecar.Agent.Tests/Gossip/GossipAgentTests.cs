@@ -45,7 +45,7 @@ public sealed class GossipAgentTests : IAsyncDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(125), _agent.Options.ProbeTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(50), _agent.Options.GossipInterval);
         Assert.Equal(3 * GossipAgent.IncarnationsPerStart, _agent.Options.Incarnation);
-        Assert.Equal(GossipKeyring.Overhead, _agent.Options.TransportOverhead);
+        Assert.Equal(GossipKeyring.PacketOverhead, _agent.Options.TransportOverhead);
     }
 
     [Fact]
