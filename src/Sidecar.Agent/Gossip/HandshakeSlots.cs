@@ -4,9 +4,11 @@ namespace Sidecar.Agent.Gossip;
 
 /// <summary>
 /// Inbound TCP connections whose sealed header has not been authenticated yet: at most <paramref name="perAddress"/>
-/// per remote address and <paramref name="total"/> in all. When all are taken, the oldest one is evicted (closed) to
-/// make room: a real peer sends its 41-byte header right after connecting and leaves within a round trip, so only
-/// connections that hold a slot without sending (slow-loris) are old enough to be evicted.
+/// per remote address and <paramref name="total"/> in all. A new connection is always admitted: when its address
+/// holds all of its slots, that address's oldest connection is evicted (closed), else when all slots are taken the
+/// oldest of all is. A real peer sends its 41-byte header right after connecting and leaves within a round trip, so
+/// only connections that hold a slot without sending (slow-loris) live long enough to be evicted, and they cannot lock
+/// a real peer out, even one behind the same address (the per-address connection rate bounds the churn).
 /// </summary>
 internal sealed class HandshakeSlots(int total, int perAddress)
 {
@@ -26,10 +28,10 @@ internal sealed class HandshakeSlots(int total, int perAddress)
         }
     }
 
-    /// <summary>A slot for a new connection; null when that address holds all of its slots.</summary>
+    /// <summary>A slot for a new connection.</summary>
     /// <param name="from">The connection's remote address.</param>
-    /// <param name="evicted">The oldest connection's slot, evicted to make room (its token is cancelled).</param>
-    public Slot? TryAdmit(IPAddress from, out bool evicted)
+    /// <param name="evicted">Whether an older connection was evicted to make room (its <see cref="Slot.Evicted"/> is cancelled).</param>
+    public Slot Admit(IPAddress from, out bool evicted)
     {
         evicted = false;
         Slot? oldest = null;
@@ -38,12 +40,15 @@ internal sealed class HandshakeSlots(int total, int perAddress)
         {
             if (_perAddress.GetValueOrDefault(from) >= perAddress)
             {
-                return null;
+                oldest = _slots.First(s => s.From.Equals(from));
+            }
+            else if (_slots.Count >= total)
+            {
+                oldest = _slots.First!.Value;
             }
 
-            if (_slots.Count >= total && _slots.First is { } first)
+            if (oldest is not null)
             {
-                oldest = first.Value;
                 RemoveLocked(oldest);
             }
 

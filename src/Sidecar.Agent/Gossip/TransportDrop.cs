@@ -24,7 +24,7 @@ internal enum TransportDrop
     /// <summary>A connection that did not send its sealed header in time, or was evicted for a newer one.</summary>
     HandshakeTimeout,
 
-    /// <summary>Refused: too many connections waiting for their header from that address, or too many being read.</summary>
+    /// <summary>An authenticated stream refused because <see cref="TransportLimits.MaxInboundConnections"/> are being read.</summary>
     ConnectionLimit,
 
     /// <summary>A stream body that would exceed <see cref="TransportLimits.MaxBufferedBytes"/>.</summary>

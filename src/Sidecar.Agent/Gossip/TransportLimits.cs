@@ -25,12 +25,12 @@ internal sealed record TransportLimits
 
     /// <summary>
     /// Inbound TCP connections waiting for their 41-byte sealed header, in all; when full, the oldest is closed to make
-    /// room (see <see cref="HandshakeSlots"/>).
+    /// room for a new one (see <see cref="HandshakeSlots"/>).
     /// </summary>
     /// <value>64.</value>
     public int MaxPendingHandshakes { get; init; } = 64;
 
-    /// <summary>Inbound TCP connections waiting for their header from one IP address; more are refused.</summary>
+    /// <summary>Inbound TCP connections waiting for their header from one IP address; a new one closes that address's oldest.</summary>
     /// <value>8.</value>
     public int MaxPendingHandshakesPerAddress { get; init; } = 8;
 

@@ -315,13 +315,7 @@ internal sealed partial class UdpTcpTransport : IGossipTransport, IAsyncDisposab
                 continue;
             }
 
-            if (_handshakes.TryAdmit(from, out var evicted) is not { } slot)
-            {
-                Drop(TransportDrop.ConnectionLimit);
-                connection.Dispose();
-                continue;
-            }
-
+            var slot = _handshakes.Admit(from, out var evicted);
             if (evicted)
             {
                 Drop(TransportDrop.HandshakeTimeout);
