@@ -336,10 +336,17 @@ internal sealed partial class UdpTcpTransport : IGossipTransport, IAsyncDisposab
                 return;
             }
 
-            if (!_inboundConnections.Wait(0, CancellationToken.None))
+            try
             {
-                Drop(TransportDrop.ConnectionLimit);
-                return;
+                if (!_inboundConnections.Wait(0, CancellationToken.None))
+                {
+                    Drop(TransportDrop.ConnectionLimit);
+                    return;
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // shutting down
             }
 
             try
@@ -358,7 +365,14 @@ internal sealed partial class UdpTcpTransport : IGossipTransport, IAsyncDisposab
             }
             finally
             {
-                _inboundConnections.Release();
+                try
+                {
+                    _inboundConnections.Release();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Disposed while this read finished: nothing left to release.
+                }
             }
         }
     }
