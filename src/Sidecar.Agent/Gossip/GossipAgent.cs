@@ -60,6 +60,9 @@ internal sealed partial class GossipAgent : IAsyncDisposable
 
     public ReplicaGossipApplication Application { get; }
 
+    /// <summary>Peer record versions more than 60 s ahead that the replica's clock refused to adopt.</summary>
+    public long ClockRefused => _replica.Clock.RefusedAhead;
+
     /// <summary>Another live agent holds this agent's name (the address it announced), seen before this agent settled in.</summary>
     public string? NameConflictAddress => Volatile.Read(ref _conflict);
 
@@ -77,7 +80,7 @@ internal sealed partial class GossipAgent : IAsyncDisposable
             PushPullInterval = lan.PushPullInterval * scale,
             GossipToTheDeadTime = lan.GossipToTheDeadTime * scale,
             PacketBudget = 1_400,
-            TransportOverhead = GossipKeyring.Overhead,
+            TransportOverhead = GossipKeyring.PacketOverhead,
         };
     }
 

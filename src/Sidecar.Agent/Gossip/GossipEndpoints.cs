@@ -18,7 +18,7 @@ internal static class GossipEndpoints
     {
         if (agent is null)
         {
-            return new MembersResponse(nodeName, false, [new MemberInfo(nodeName, "", "alive", 0)], new GossipCounters(0, 0, 0, 0, 0, 0, 0));
+            return new MembersResponse(nodeName, false, [new MemberInfo(nodeName, "", "alive", 0)], new GossipCounters(0, 0, 0, 0, 0, 0, 0, new Dictionary<string, long>(), 0));
         }
 
         var stats = agent.Transport.Stats;
@@ -28,7 +28,7 @@ internal static class GossipEndpoints
             .ToList();
         return new MembersResponse(nodeName, true, members, new GossipCounters(
             stats.PacketsIn, stats.PacketsOut, stats.StreamsIn, stats.StreamsOut, stats.AuthFailures, stats.Dropped,
-            agent.Node.MalformedMessages + agent.Application.MalformedDeltas));
+            agent.Node.MalformedMessages + agent.Application.MalformedDeltas, stats.DroppedBy, agent.ClockRefused));
     }
 
     private static string StateName(MemberState state) => state switch

@@ -13,17 +13,31 @@ internal sealed class GossipInstruments
     public const string DroppedName = "sidecar.gossip.dropped";
     public const string MalformedName = "sidecar.gossip.malformed";
     public const string LiveMembersName = "sidecar.gossip.members.live";
+    public const string ClockRefusedName = "sidecar.gossip.clock_refused";
+
+    /// <summary>The tag of <see cref="DroppedName"/> that names the reason (<see cref="TransportDrops.Names"/>).</summary>
+    public const string ReasonTag = "reason";
 
     public GossipInstruments(IMeterFactory meterFactory, GossipAgent agent)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableCounter(AuthFailuresName, () => agent.Transport.AuthFailures, "{message}",
             "Gossip messages that failed authentication (wrong cluster key or not gossip) and were dropped unparsed.");
-        meter.CreateObservableCounter(DroppedName, () => agent.Transport.Dropped, "{message}",
-            "Gossip messages dropped by a full queue, a rate limit, a size limit or an unreachable peer.");
+        meter.CreateObservableCounter(DroppedName, () => DroppedByReason(agent.Transport), "{message}",
+            "Gossip messages and connections dropped, by reason: queue_full, rate_limited, too_large, unreachable, stale (replay), future (peer clock ahead), handshake_timeout, connection_limit, byte_budget, incomplete.");
+        meter.CreateObservableCounter(ClockRefusedName, () => agent.ClockRefused, "{record}",
+            "Record versions from peers more than 60 s ahead of local time that the replica's clock refused to adopt.");
         meter.CreateObservableCounter(MalformedName, () => agent.Node.MalformedMessages + agent.Application.MalformedDeltas, "{message}",
             "Authenticated gossip messages that did not decode (a bug or an incompatible version).");
         meter.CreateObservableUpDownCounter(LiveMembersName, () => (long)agent.Node.LiveMemberCount, "{member}",
             "Alive and suspect members of the gossip cluster, this agent included.");
+    }
+
+    private static IEnumerable<Measurement<long>> DroppedByReason(UdpTcpTransport transport)
+    {
+        for (var i = 0; i < TransportDrops.Names.Length; i++)
+        {
+            yield return new Measurement<long>(transport.DroppedFor((TransportDrop)i), new KeyValuePair<string, object?>(ReasonTag, TransportDrops.Names[i]));
+        }
     }
 }

@@ -9,5 +9,10 @@ internal sealed record MemberInfo(string Name, string Address, string State, uin
 /// </summary>
 internal sealed record MembersResponse(string Self, bool Gossip, IReadOnlyList<MemberInfo> Members, GossipCounters Counters);
 
-/// <summary>Counters shown by <c>/v1/members</c>.</summary>
-internal sealed record GossipCounters(long PacketsIn, long PacketsOut, long StreamsIn, long StreamsOut, long AuthFailures, long Dropped, long Malformed);
+/// <summary>
+/// Counters shown by <c>/v1/members</c>: <paramref name="DroppedBy"/> splits <paramref name="Dropped"/> by reason
+/// (<see cref="TransportDrops.Names"/>); <paramref name="ClockRefused"/> counts record versions more than 60 s ahead
+/// that the replica's clock refused to adopt.
+/// </summary>
+internal sealed record GossipCounters(long PacketsIn, long PacketsOut, long StreamsIn, long StreamsOut, long AuthFailures, long Dropped, long Malformed,
+    IReadOnlyDictionary<string, long> DroppedBy, long ClockRefused);

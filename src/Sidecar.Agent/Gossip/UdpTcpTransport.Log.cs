@@ -14,5 +14,9 @@ internal sealed partial class UdpTcpTransport
         [LoggerMessage(EventId = 2102, EventName = "GossipReceiveFailed", Level = LogLevel.Debug,
             Message = "Receiving gossip failed with {Error}; continuing.")]
         public static partial void ReceiveFailed(ILogger logger, SocketError error);
+
+        [LoggerMessage(EventId = 2103, EventName = "GossipOutsideWindow", Level = LogLevel.Warning,
+            Message = "An authenticated gossip message from {Address} was sent {Skew} from local time, outside the accepted window (by default at most 2 min old and 60 s ahead), and was dropped ({Count} so far): a replay, or clocks apart; check NTP on both hosts.")]
+        public static partial void OutsideWindow(ILogger logger, IPAddress address, TimeSpan skew, long count);
     }
 }

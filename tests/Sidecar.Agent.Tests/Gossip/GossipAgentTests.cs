@@ -12,6 +12,7 @@ namespace Sidecar.Agent.Tests.Gossip;
 public sealed class GossipAgentTests : IAsyncDisposable
 {
     private readonly Replica _replica = new("solo", TimeProvider.System);
+    private readonly GossipKeyring _keyring = new([RandomNumberGenerator.GetBytes(32)]);
     private readonly GossipAgent _agent;
     private readonly ServiceProvider _services;
 
@@ -22,7 +23,7 @@ public sealed class GossipAgentTests : IAsyncDisposable
         {
             Bind = new IPEndPoint(IPAddress.Loopback, 0),
             Advertise = new IPEndPoint(IPAddress.Loopback, 7946),
-            Keyring = new GossipKeyring([RandomNumberGenerator.GetBytes(32)]),
+            Keyring = _keyring,
             TimeScale = 0.25,
         };
         _agent = new GossipAgent(settings, _replica, identityIncarnation: 3, TimeSpan.FromMinutes(10), new GossipOwnership("solo"), null, TimeProvider.System, NullLoggerFactory.Instance);
@@ -45,7 +46,7 @@ public sealed class GossipAgentTests : IAsyncDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(125), _agent.Options.ProbeTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(50), _agent.Options.GossipInterval);
         Assert.Equal(3 * GossipAgent.IncarnationsPerStart, _agent.Options.Incarnation);
-        Assert.Equal(GossipKeyring.Overhead, _agent.Options.TransportOverhead);
+        Assert.Equal(GossipKeyring.PacketOverhead, _agent.Options.TransportOverhead);
     }
 
     [Fact]
@@ -72,5 +73,41 @@ public sealed class GossipAgentTests : IAsyncDisposable
         members.RecordObservableInstruments();
         Assert.Equal(3, failures.LastMeasurement!.Value);
         Assert.Equal(1, members.LastMeasurement!.Value);
+    }
+
+    [Fact]
+    public async Task Instruments_CountDropsByReasonAndRefusedClocks()
+    {
+        var factory = _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var dropped = new MetricCollector<long>(factory, GossipInstruments.MeterName, GossipInstruments.DroppedName);
+        using var refused = new MetricCollector<long>(factory, GossipInstruments.MeterName, GossipInstruments.ClockRefusedName);
+        _services.GetRequiredService<GossipInstruments>();
+        await _agent.StartAsync(Ct);
+
+        // A key holder's datagrams: two sent 5 minutes ago (replays), one sent 2 minutes ahead.
+        var now = DateTimeOffset.UtcNow;
+        using var udp = new UdpClient(AddressFamily.InterNetwork);
+        foreach (var sentAt in new[] { now.AddMinutes(-5), now.AddMinutes(-5), now.AddMinutes(2) })
+        {
+            await udp.SendAsync(_keyring.SealPacket([1, 2, 3], sentAt.ToUnixTimeMilliseconds()), _agent.Transport.LocalEndpoint!, Ct);
+        }
+
+        // A record version a day ahead reaches the replica: its clock refuses to follow.
+        var future = GossipTestRecords.Instance("agent:other", "i-1", now.AddDays(1).ToUnixTimeMilliseconds() << 16);
+        await _replica.MergeAsync([future], Ct);
+
+        for (var i = 0; i < 500 && _agent.Transport.Dropped < 3; i++)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        dropped.RecordObservableInstruments();
+        refused.RecordObservableInstruments();
+        var byReason = dropped.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags[GossipInstruments.ReasonTag]!, m => m.Value);
+        Assert.Equal(2, byReason["stale"]);
+        Assert.Equal(1, byReason["future"]);
+        Assert.Equal(0, byReason["handshake_timeout"]);
+        Assert.Equal(TransportDrops.Names.Length, byReason.Count);
+        Assert.Equal(1, refused.LastMeasurement!.Value);
     }
 }
