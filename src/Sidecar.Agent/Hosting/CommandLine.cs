@@ -56,7 +56,15 @@ internal static class CommandLine
 
         if (Get("tombstone-retention") is { } retention)
         {
-            options = options with { TombstoneRetention = Seconds("tombstone-retention", retention) };
+            // Tombstones must outlive gossip's replay window (2 min) plus the clock lead it accepts (60 s), or a
+            // replayed message could bring a deleted record back (src/Sidecar.Agent/Gossip/README.md, Limits).
+            var seconds = Seconds("tombstone-retention", retention);
+            options = options with
+            {
+                TombstoneRetention = seconds >= MinTombstoneRetention
+                    ? seconds
+                    : throw new OptionException($"--tombstone-retention '{retention}' must be at least {MinTombstoneRetention.TotalSeconds:0} seconds (tombstones must outlive gossip's 3 min replay window)"),
+            };
         }
 
         if (Get("health-listen") is { } healthListen)
@@ -108,6 +116,8 @@ internal static class CommandLine
 
         return hosts.Length > 0 ? hosts : throw new OptionException($"--{flag} must name at least one host (or *)");
     }
+
+    private static readonly TimeSpan MinTombstoneRetention = TimeSpan.FromMinutes(3);
 
     private static TimeSpan Seconds(string flag, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
