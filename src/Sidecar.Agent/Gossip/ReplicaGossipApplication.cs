@@ -1,5 +1,6 @@
 using Sidecar.Gossip;
 using Sidecar.Replication;
+using Sidecar.Replication.Bridge;
 
 namespace Sidecar.Agent.Gossip;
 
@@ -10,7 +11,8 @@ namespace Sidecar.Agent.Gossip;
 /// <item>changes made here (the local source, and upstream sources this agent pulls) are broadcast; changes that came
 /// from gossip are already in the index and are not sent again (the node rebroadcasts what <see cref="ApplyDelta"/>
 /// accepts);</item>
-/// <item>received deltas are checked against the index and queued to the replica's writer loop (<see cref="Replica.MergeAsync"/>);</item>
+/// <item>received deltas are checked by the rules of <see cref="GossipRecordIndex"/> (the replica's
+/// <see cref="RecordGate"/> among them) and queued to the replica's writer loop (<see cref="Replica.MergeAsync"/>);</item>
 /// <item>when a member is dead or left, its source <c>agent:&lt;name&gt;</c> is dropped as a whole: its records are
 /// forgotten (<see cref="ReplicaWriter.Forget"/>, not tombstoned: a tombstone written here would outrank the
 /// member's own records when it comes back) and deltas for it are ignored until the member is alive again, with a
@@ -26,16 +28,12 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
     public const int StreamDeltaBytes = 64 * 1024;
 
     private const int MaxPendingMerges = 4_096;
-    private const int MaxDropped = 100_000;
 
     private readonly Lock _gate = new();
     private readonly Replica _replica;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _tombstoneRetention;
     private readonly ILogger _logger;
-    private readonly Dictionary<string, SourceIndex> _sources = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal);
-    private readonly List<Record> _decoded = [];
+    private readonly GossipRecordIndex _index;
     private readonly IDisposable _subscription;
     private Action<ReadOnlyMemory<byte>, string?>? _broadcast;
     private int _pendingMerges;
@@ -46,7 +44,7 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
     {
         _replica = replica;
         _time = timeProvider;
-        _tombstoneRetention = tombstoneRetention;
+        _index = new GossipRecordIndex(replica.Gate, tombstoneRetention);
         _logger = logger;
         _subscription = replica.Subscribe(OnReplicaChanged);
     }
@@ -70,10 +68,7 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
         {
             foreach (var record in writer.Records)
             {
-                if (!_dropped.ContainsKey(record.Key.Source))
-                {
-                    IndexOf(record.Key.Source).Put(record);
-                }
+                _index.Index(record);
             }
         }
 
@@ -85,31 +80,14 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
 
     public bool ApplyDelta(ReadOnlySpan<byte> delta)
     {
-        List<Record> accepted;
+        var accepted = new List<Record>();
         lock (_gate)
         {
-            if (!RecordDeltaCodec.TryDecode(delta, _decoded))
+            if (!_index.TryAccept(delta, _time.GetUtcNow(), accepted))
             {
                 Interlocked.Increment(ref _malformed);
                 return false;
             }
-
-            var horizon = _time.GetUtcNow() - _tombstoneRetention;
-            accepted = [];
-            foreach (var record in _decoded)
-            {
-                if (_dropped.ContainsKey(record.Key.Source) || (record.IsTombstone && HybridLogicalClock.ToTime(record.Version.Clock) < horizon))
-                {
-                    continue;
-                }
-
-                if (IndexOf(record.Key.Source).Put(record))
-                {
-                    accepted.Add(record);
-                }
-            }
-
-            _decoded.Clear();
         }
 
         if (accepted.Count == 0)
@@ -124,7 +102,7 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
             return true;
         }
 
-        _replica.MergeAsync(accepted, CancellationToken.None).ContinueWith(
+        _replica.MergeAsync(accepted, RecordOrigin.Gossip, CancellationToken.None).ContinueWith(
             static (task, state) =>
             {
                 var self = (ReplicaGossipApplication)state!;
@@ -145,32 +123,16 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
     {
         lock (_gate)
         {
-            return [.. _sources.Values.Where(s => s.Count > 0).Select(s => s.Digest())];
+            return _index.Digest();
         }
     }
 
     public IReadOnlyList<ReadOnlyMemory<byte>> GetDeltas(IReadOnlyCollection<string> sources, IReadOnlyList<SourceDigest> peerDigest)
     {
-        var theirs = new Dictionary<string, SourceDigest>(StringComparer.Ordinal);
-        foreach (var digest in peerDigest)
-        {
-            theirs.TryAdd(digest.Source, digest);
-        }
-
-        var records = new List<Record>();
+        List<Record> records;
         lock (_gate)
         {
-            foreach (var source in sources)
-            {
-                if (_sources.TryGetValue(source, out var index) && index.Count > 0)
-                {
-                    SourceDigest? peer = theirs.TryGetValue(source, out var d) ? d : null;
-                    if (peer != index.Digest())
-                    {
-                        records.AddRange(index.Missing(peer));
-                    }
-                }
-            }
+            records = _index.Missing(sources, peerDigest);
         }
 
         return [.. RecordDeltaCodec.Encode(records, StreamDeltaBytes).Select(d => (ReadOnlyMemory<byte>)d)];
@@ -185,7 +147,7 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
             {
                 lock (_gate)
                 {
-                    _dropped.Remove(source);
+                    _index.Undrop(source);
                 }
             }
             else
@@ -204,7 +166,7 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
     {
         lock (_gate)
         {
-            return _sources.TryGetValue(_replica.LocalSource, out var index) ? RecordDeltaCodec.Encode(index.Records.ToList(), PacketDeltaBytes) : [];
+            return RecordDeltaCodec.Encode(_index.RecordsOf(_replica.LocalSource).ToList(), PacketDeltaBytes);
         }
     }
 
@@ -213,7 +175,7 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
     {
         lock (_gate)
         {
-            return [.. _sources.Values.Where(s => s.Count > 0 && s.Source.StartsWith("agent:", StringComparison.Ordinal) && s.Source != _replica.LocalSource).Select(s => s.Source)];
+            return [.. _index.Sources.Where(s => s.Source.StartsWith("agent:", StringComparison.Ordinal) && s.Source != _replica.LocalSource).Select(s => s.Source)];
         }
     }
 
@@ -227,18 +189,7 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
 
         lock (_gate)
         {
-            if (_dropped.Count >= MaxDropped)
-            {
-                // Oldest first: a source dropped that long ago has no late deltas left in flight.
-                foreach (var oldest in _dropped.OrderBy(p => p.Value).Take(MaxDropped / 10).Select(p => p.Key).ToList())
-                {
-                    _dropped.Remove(oldest);
-                }
-            }
-
-            _dropped[source] = _time.GetTimestamp();
-            var had = _sources.Remove(source);
-            if (!had)
+            if (!_index.Drop(source, _time.GetTimestamp()))
             {
                 return;
             }
@@ -276,7 +227,7 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
     {
         lock (_gate)
         {
-            return _dropped.ContainsKey(source);
+            return _index.IsDropped(source);
         }
     }
 
@@ -296,18 +247,11 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
             {
                 var record = change.After;
                 var source = record.Key.Source;
-                if (_dropped.ContainsKey(source))
+                if (!_index.Index(record))
                 {
-                    continue;
+                    continue; // dropped source; or came from gossip (indexed when received), or old news
                 }
 
-                var index = IndexOf(source);
-                if (index.VersionOf(record.Key) is { } known && known >= record.Version)
-                {
-                    continue; // came from gossip (indexed when received), or old news
-                }
-
-                index.Put(record);
                 if (source == _replica.LocalSource || !source.StartsWith("agent:", StringComparison.Ordinal))
                 {
                     outgoing.Add(record);
@@ -316,10 +260,7 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
 
             foreach (var key in changes.Forgotten ?? [])
             {
-                if (_sources.TryGetValue(key.Source, out var index))
-                {
-                    index.Remove(key);
-                }
+                _index.Remove(key);
             }
         }
 
@@ -342,14 +283,4 @@ internal sealed partial class ReplicaGossipApplication : IGossipApplication, IDi
 
     private static string KeyOf(in RecordKey key) =>
         string.Join('\u001f', key.Source, ((byte)key.Kind).ToString(System.Globalization.CultureInfo.InvariantCulture), key.Domain, key.Project, key.ServiceId, key.Item);
-
-    private SourceIndex IndexOf(string source)
-    {
-        if (!_sources.TryGetValue(source, out var index))
-        {
-            _sources[source] = index = new SourceIndex(source);
-        }
-
-        return index;
-    }
 }

@@ -38,12 +38,15 @@ internal static class AgentHost
         configureServices?.Invoke(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Storage>(sp => OpenStorage(options, sp));
-        services.TryAddSingleton(sp => CreateReplica(sp.GetRequiredService<Storage>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddMetrics();
+        services.TryAddSingleton<RecordGateMonitor>();
+        services.TryAddSingleton(sp => CreateReplica(sp.GetRequiredService<Storage>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RecordGateMonitor>().Gate));
         services.TryAddSingleton(sp => new LocalRegistry(sp.GetRequiredService<Replica>(), options.Quotas));
         services.TryAddSingleton<ISyncCursorStore>(sp => sp.GetRequiredService<Storage>().Store);
         services.TryAddSingleton<SourceTracker>();
         services.TryAddSingleton<WatchHub>();
         services.TryAddSingleton<Readiness>();
+        services.TryAddSingleton<AgentHealth>();
         services.AddHostedService<ReplicaMaintenance>();
         services.AddSidecarUpstreams(options);
         services.AddSidecarAutoRegistration(Environment.GetEnvironmentVariable);
@@ -65,6 +68,7 @@ internal static class AgentHost
         }
 
         app.Use(BrowserGuard.Create(options));
+        app.Use(UnavailableAnswer.InvokeAsync);
         app.UseWebSockets();
         app.Use(NotFoundAsText);
         app.Use(TenantGuard.Invoke);
@@ -102,9 +106,9 @@ internal static class AgentHost
             ? Dns.GetHostName()
             : $"{Dns.GetHostName()}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
 
-    private static Replica CreateReplica(Storage storage, TimeProvider timeProvider)
+    private static Replica CreateReplica(Storage storage, TimeProvider timeProvider, RecordGate gate)
     {
-        var replica = new Replica(storage.Identity.NodeName, timeProvider, storage.Store);
+        var replica = new Replica(storage.Identity.NodeName, timeProvider, storage.Store, gate);
         replica.Restore(storage.State.Records, storage.State.Leases);
         return replica;
     }

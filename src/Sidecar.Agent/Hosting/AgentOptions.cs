@@ -32,6 +32,12 @@ internal sealed record AgentOptions
     /// <summary>How often an idle watch socket is pinged (Service-Center: 30 s).</summary>
     public TimeSpan WatchPingInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Liveness fails when the replica's writer loop has had work waiting this long without finishing a batch (a
+    /// stuck loop or store): kubelet restarts the agent. Default 30 s.
+    /// </summary>
+    public TimeSpan WriterStuckAfter { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Remote Service-Centers pulled as sources <c>sc:&lt;name&gt;</c> (<c>--clusters</c>).</summary>
     /// <value>Default none.</value>
     public IReadOnlyList<UpstreamEndpoint> Clusters { get; init; } = [];

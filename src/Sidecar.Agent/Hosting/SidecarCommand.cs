@@ -29,6 +29,7 @@ internal static class SidecarCommand
                     var options = CommandLine.ParseAgent(args[1..], configuration);
                     await using (var app = AgentHost.Build(options))
                     {
+                        WriterLoopGuard.Attach(app.Services.GetRequiredService<Replication.Replica>(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sidecar.Agent.Replica"));
                         return await AgentRunner.RunAsync(app, Console.Error);
                     }
 

@@ -36,10 +36,10 @@ internal sealed partial class LiteDbReplicaStore
 
     private static (LiteDbReplicaStore, PersistedState) Load(string path, FileStream dataDirLock, TimeProvider timeProvider, ILogger logger)
     {
-        var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        var db = Connect(path);
         try
         {
-            var store = new LiteDbReplicaStore(db, dataDirLock, timeProvider, logger);
+            var store = new LiteDbReplicaStore(db, path, dataDirLock, timeProvider, logger);
             var unreadable = 0;
             var records = new List<Record>();
             foreach (var document in store._records.FindAll())
@@ -71,6 +71,8 @@ internal sealed partial class LiteDbReplicaStore
             throw;
         }
     }
+
+    private static LiteDatabase Connect(string path) => new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
 
     /// <summary>Two agents on one data dir would corrupt the file: the second one is refused while the first runs.</summary>
     private static FileStream LockDataDir(string dir)

@@ -16,13 +16,15 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
     /// <summary>Longest a non-durable change waits for its commit.</summary>
     public static readonly TimeSpan GroupCommitWindow = TimeSpan.FromMilliseconds(100);
 
-    private readonly LiteDatabase _db;
     private readonly FileStream _lock;
-    private readonly ILiteCollection<BsonDocument> _records;
-    private readonly ILiteCollection<BsonDocument> _leases;
-    private readonly ILiteCollection<BsonDocument> _meta;
-    private readonly ILiteCollection<BsonDocument> _members;
-    private readonly ILiteCollection<BsonDocument> _cursors;
+    private readonly string _path;
+    private LiteDatabase _db;
+    private ILiteCollection<BsonDocument> _records;
+    private ILiteCollection<BsonDocument> _leases;
+    private ILiteCollection<BsonDocument> _meta;
+    private ILiteCollection<BsonDocument> _members;
+    private ILiteCollection<BsonDocument> _cursors;
+    private bool _reopen;
     private readonly BlockingCollection<Pending> _queue = new();
     private readonly Thread _writer;
     private int _disposed;
@@ -31,17 +33,13 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
     private string _nodeName = "";
     private long _incarnation;
 
-    private LiteDbReplicaStore(LiteDatabase db, FileStream dataDirLock, TimeProvider timeProvider, ILogger logger)
+    private LiteDbReplicaStore(LiteDatabase db, string path, FileStream dataDirLock, TimeProvider timeProvider, ILogger logger)
     {
-        _db = db;
+        _path = path;
         _lock = dataDirLock;
         _timeProvider = timeProvider;
         _logger = logger;
-        _records = db.GetCollection("records");
-        _leases = db.GetCollection("leases");
-        _meta = db.GetCollection("meta");
-        _members = db.GetCollection("members");
-        _cursors = db.GetCollection("cursors");
+        Attach(db);
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "sidecar-storage" };
     }
 
@@ -143,6 +141,11 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
     {
         try
         {
+            if (_reopen)
+            {
+                Reopen();
+            }
+
             _db.BeginTrans();
             foreach (var pending in group)
             {
@@ -187,6 +190,10 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
                 // The commit's own failure is what the writers need to hear about.
             }
 
+            // A write that failed half-way (e.g. the disk filled up) can leave LiteDB's page cache unusable ("page
+            // must be writable"): the next commit opens the file afresh, which drops the unfinished transaction.
+            _reopen = true;
+
             Log.CommitFailed(_logger, ex, group.Count);
             foreach (var pending in group)
             {
@@ -218,6 +225,32 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
                 _leases.Delete(RecordDocuments.IdOf(key));
             }
         }
+    }
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_db), nameof(_records), nameof(_leases), nameof(_meta), nameof(_members), nameof(_cursors))]
+    private void Attach(LiteDatabase db)
+    {
+        _db = db;
+        _records = db.GetCollection("records");
+        _leases = db.GetCollection("leases");
+        _meta = db.GetCollection("meta");
+        _members = db.GetCollection("members");
+        _cursors = db.GetCollection("cursors");
+    }
+
+    private void Reopen()
+    {
+        try
+        {
+            _db.Dispose();
+        }
+        catch (Exception ex) when (ex is LiteException or IOException or InvalidOperationException)
+        {
+            // Closing flushes what it can; the file is reopened either way.
+        }
+
+        Attach(Connect(_path));
+        _reopen = false;
     }
 
     private static BsonDocument IdentityDocument(AgentIdentity identity) => new()

@@ -83,13 +83,13 @@ internal sealed class SourceDiff(string source, string nodeName)
         {
             if (writer.Get(key) is not { IsTombstone: false } current || !SameValue(key.Kind, current.Value!, value))
             {
-                written += writer.Merge(new Record(key, new RecordVersion(replica.Clock.Next(), nodeName), value)) ? 1 : 0;
+                written += writer.Merge(new Record(key, new RecordVersion(replica.Clock.Next(), nodeName), value), RecordOrigin.Upstream) ? 1 : 0;
             }
         }
 
         foreach (var key in removals)
         {
-            writer.Merge(new Record(key, new RecordVersion(replica.Clock.Next(), nodeName), null));
+            writer.Merge(new Record(key, new RecordVersion(replica.Clock.Next(), nodeName), null), RecordOrigin.Upstream);
         }
 
         return new PullResult(written, removals.Count, held, conflicts);

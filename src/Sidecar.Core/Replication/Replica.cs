@@ -7,6 +7,13 @@ namespace Sidecar.Replication;
 /// commits the batch to the store, then publishes an immutable snapshot that readers use without locking, and hands
 /// the changes to observers (watchers, gossip).
 /// </summary>
+/// <remarks>
+/// Supervision: an operation that throws is undone and only its caller gets the exception; a batch whose commit fails
+/// is undone in memory (nothing published, nothing handed to observers) and every caller gets a
+/// <see cref="ReplicaUnavailableException"/>. A fault after the commit (building the snapshot, an observer) would leave
+/// memory and disk apart: the loop stops, <see cref="Faulted"/> is raised (the agent exits non-zero), and later writes
+/// fail at once instead of waiting forever.
+/// </remarks>
 public sealed class Replica : IAsyncDisposable
 {
     private const int MaxBatch = 256;
@@ -22,8 +29,12 @@ public sealed class Replica : IAsyncDisposable
     private TaskCompletionSource _nextPublish = NewSignal();
     private Task? _loop;
     private ITimer? _sweepTimer;
+    private int _pending;
+    private long _progressAt;
+    private volatile string? _fault;
+    private volatile string? _storeError;
 
-    public Replica(string nodeName, TimeProvider timeProvider, IReplicaStore? store = null)
+    public Replica(string nodeName, TimeProvider timeProvider, IReplicaStore? store = null, RecordGate? gate = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nodeName);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -33,7 +44,15 @@ public sealed class Replica : IAsyncDisposable
         Clock = new HybridLogicalClock(timeProvider);
         _state = new ReplicaState(new SourcePreference(LocalSource));
         _store = store ?? NullReplicaStore.Instance;
+        Gate = gate ?? new RecordGate(timeProvider);
+        _progressAt = timeProvider.GetTimestamp();
     }
+
+    /// <summary>Raised once, with a one-line reason, when the writer loop stops after a fault it cannot undo.</summary>
+    public event Action<string>? Faulted;
+
+    /// <summary>The check every record merged or restored passes (<see cref="ReplicaWriter.Merge"/>, <see cref="Restore"/>).</summary>
+    public RecordGate Gate { get; }
 
     public string NodeName { get; }
 
@@ -64,6 +83,12 @@ public sealed class Replica : IAsyncDisposable
 
         foreach (var record in records)
         {
+            // A bad record in the file is skipped (and counted), never a reason not to start.
+            if (!Gate.Admit(record, RecordOrigin.Restore))
+            {
+                continue;
+            }
+
             if (record.Key.Source == LocalSource)
             {
                 Clock.Observe(record.Version.Clock);
@@ -101,17 +126,55 @@ public sealed class Replica : IAsyncDisposable
     }
 
     /// <summary>Runs an operation on the writer loop; completes once its changes are committed and published.</summary>
+    /// <exception cref="ReplicaUnavailableException">The store failed to commit the batch, or the loop has stopped.</exception>
     public Task<T> WriteAsync<T>(Func<ReplicaWriter, T> operation, CancellationToken cancellationToken)
     {
+        if (_fault is { } fault)
+        {
+            return Task.FromException<T>(new ReplicaUnavailableException(fault));
+        }
+
         var item = new Operation<T>(operation);
-        ObjectDisposedException.ThrowIf(!_operations.Writer.TryWrite(item), this);
+        if (Interlocked.Increment(ref _pending) == 1)
+        {
+            // Idle until now: the wait for progress starts here.
+            Volatile.Write(ref _progressAt, TimeProvider.GetTimestamp());
+        }
+
+        if (!_operations.Writer.TryWrite(item))
+        {
+            Interlocked.Decrement(ref _pending);
+            return _fault is { } stopped
+                ? Task.FromException<T>(new ReplicaUnavailableException(stopped))
+                : Task.FromException<T>(new ObjectDisposedException(nameof(Replica)));
+        }
 
         return item.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Merges records written elsewhere; returns how many changed the replica.</summary>
-    public Task<int> MergeAsync(IReadOnlyList<Record> records, CancellationToken cancellationToken) =>
-        WriteAsync(writer => records.Count(writer.Merge), cancellationToken);
+    /// <summary>Merges records written elsewhere; returns how many changed the replica (refused ones are counted by <see cref="Gate"/>).</summary>
+    public Task<int> MergeAsync(IReadOnlyList<Record> records, RecordOrigin origin, CancellationToken cancellationToken) =>
+        WriteAsync(writer => records.Count(r => writer.Merge(r, origin)), cancellationToken);
+
+    /// <summary>
+    /// The loop's state for probes: stopped (<see cref="ReplicaHealth.Fault"/>), stuck (work waiting without a batch
+    /// completing), or unable to commit (<see cref="ReplicaHealth.StoreError"/>).
+    /// </summary>
+    public ReplicaHealth Health()
+    {
+        var stuckFor = Volatile.Read(ref _pending) > 0 ? TimeProvider.GetElapsedTime(Volatile.Read(ref _progressAt)) : TimeSpan.Zero;
+        return new ReplicaHealth(_fault, stuckFor, _storeError);
+    }
+
+    /// <summary>
+    /// Commits an empty durable batch through the loop: succeeds when the store can write again (clearing
+    /// <see cref="ReplicaHealth.StoreError"/>), throws <see cref="ReplicaUnavailableException"/> while it cannot.
+    /// </summary>
+    public Task ProbeStoreAsync(CancellationToken cancellationToken) => WriteAsync(writer =>
+    {
+        writer.ForceDurableCommit();
+        return 0;
+    }, cancellationToken);
 
     /// <summary>Calls <paramref name="observer"/> on the writer loop after each published batch. Keep it quick.</summary>
     public IDisposable Subscribe(Action<ReplicaChangeSet> observer)
@@ -170,30 +233,63 @@ public sealed class Replica : IAsyncDisposable
             var writer = new ReplicaWriter(this, _state);
             while (batch.Count < MaxBatch && reader.TryRead(out var operation))
             {
-                operation.Run(writer);
+                var mark = writer.Mark();
+                try
+                {
+                    operation.Run(writer);
+                }
+                catch (Exception ex)
+                {
+                    // Contained: this operation's changes are undone and only its caller hears about it.
+                    writer.RollbackTo(mark);
+                    operation.SetError(ex);
+                }
+
                 batch.Add(operation);
             }
 
-            await CommitAndPublishAsync(writer, batch).ConfigureAwait(false);
-            batch.Clear();
+            try
+            {
+                await CommitAndPublishAsync(writer, batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Stop(batch, $"the replica writer loop stopped: {ex.GetType().Name}: {ex.Message}");
+                return;
+            }
+            finally
+            {
+                Interlocked.Add(ref _pending, -batch.Count);
+                Volatile.Write(ref _progressAt, TimeProvider.GetTimestamp());
+                batch.Clear();
+            }
         }
     }
 
     private async Task CommitAndPublishAsync(ReplicaWriter writer, List<Operation> batch)
     {
         var persisted = writer.ToBatch();
-        if (!persisted.IsEmpty)
+        if (!persisted.IsEmpty || writer.ForcesCommit)
         {
             try
             {
                 await _store.CommitAsync(persisted, _stopping.Token).ConfigureAwait(false);
+                if (persisted.Durable)
+                {
+                    _storeError = null;
+                }
             }
             catch (Exception ex)
             {
-                // Nothing of this batch may be acknowledged: writers get the failure.
+                // Nothing of this batch may be acknowledged or shown: memory goes back to what the store holds.
+                writer.RollbackTo(default);
+                _state.Publish();
+                _state.ResetSnapshot(_published);
+                _storeError = ex.Message;
+                var error = new ReplicaUnavailableException("the registry could not be saved: " + ex.Message, ex);
                 foreach (var operation in batch)
                 {
-                    operation.Fail(ex);
+                    operation.Fail(error);
                 }
 
                 return;
@@ -225,11 +321,33 @@ public sealed class Replica : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the loop for good: fails the batch and everything queued, and raises <see cref="Faulted"/>.</summary>
+    private void Stop(List<Operation> batch, string reason)
+    {
+        _fault = reason;
+        _operations.Writer.TryComplete();
+        var error = new ReplicaUnavailableException(reason);
+        foreach (var operation in batch)
+        {
+            operation.Fail(error);
+        }
+
+        while (_operations.Reader.TryRead(out var queued))
+        {
+            Interlocked.Decrement(ref _pending);
+            queued.Fail(error);
+        }
+
+        Faulted?.Invoke(reason);
+    }
+
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private abstract class Operation
     {
         public abstract void Run(ReplicaWriter writer);
+
+        public abstract void SetError(Exception exception);
 
         public abstract void Complete();
 
@@ -243,17 +361,9 @@ public sealed class Replica : IAsyncDisposable
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override void Run(ReplicaWriter writer)
-        {
-            try
-            {
-                _result = operation(writer);
-            }
-            catch (Exception ex)
-            {
-                _error = ex;
-            }
-        }
+        public override void Run(ReplicaWriter writer) => _result = operation(writer);
+
+        public override void SetError(Exception exception) => _error = exception;
 
         public override void Complete()
         {

@@ -78,6 +78,41 @@ internal sealed class ReplicaState(SourcePreference preference)
         }
     }
 
+    /// <summary>
+    /// Puts a record back as it was before a batch that failed (<paramref name="before"/> null: it did not exist),
+    /// whatever the versions; the indexes follow and the next <see cref="Publish"/> rebuilds what it touched.
+    /// </summary>
+    public void Revert(in RecordKey key, Record? before)
+    {
+        if (before is null)
+        {
+            Forget(key);
+            return;
+        }
+
+        _records.TryGetValue(key, out var current);
+        _records[key] = before;
+        var service = key.Service;
+        if (!_byService.TryGetValue(service, out var keys))
+        {
+            _byService[service] = keys = [];
+        }
+
+        keys.Add(key);
+        _dirtyServices.Add(service);
+        if (key.Kind == RecordKind.Dependency)
+        {
+            TrackDependency(current?.Value as DependencyValue, -1, service);
+            TrackDependency(before.Value as DependencyValue, +1, service);
+        }
+    }
+
+    /// <summary>
+    /// After a failed batch was reverted and published: the snapshot goes back to <paramref name="published"/>, which
+    /// readers still hold and whose content equals the reverted state.
+    /// </summary>
+    public void ResetSnapshot(RegistrySnapshot published) => _snapshot = published;
+
     /// <summary>Rebuilds what changed since the last call and returns the new snapshot (also kept as <see cref="Snapshot"/>).</summary>
     public RegistrySnapshot Publish()
     {

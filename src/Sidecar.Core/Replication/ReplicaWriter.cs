@@ -4,6 +4,10 @@ namespace Sidecar.Replication;
 /// What an operation of the writer loop may do. Reads see every write made so far, including the operation's own.
 /// Only valid during the operation, on the writer loop.
 /// </summary>
+/// <remarks>
+/// Every change is also logged with what it replaced, so that an operation that throws, or a batch whose commit
+/// fails, is undone in memory (<see cref="RollbackTo"/>): memory never holds what the store did not take.
+/// </remarks>
 public sealed class ReplicaWriter
 {
     private readonly Replica _replica;
@@ -11,6 +15,8 @@ public sealed class ReplicaWriter
     private readonly List<RecordChange> _changes = [];
     private readonly Dictionary<RecordKey, Lease?> _leases = [];
     private readonly List<RecordKey> _forgotten = [];
+    private readonly List<Undo> _undo = [];
+    private bool _forceDurable;
 
     internal ReplicaWriter(Replica replica, ReplicaState state)
     {
@@ -21,7 +27,7 @@ public sealed class ReplicaWriter
     internal IReadOnlyList<RecordChange> Changes => _changes;
 
     /// <summary>What the store must persist for this batch.</summary>
-    internal ReplicaBatch ToBatch() => new(_changes, [.. _leases], _forgotten, HasLocalWrites);
+    internal ReplicaBatch ToBatch() => new(_changes, [.. _leases], _forgotten, HasLocalWrites || _forceDurable);
 
     /// <summary>The source this agent writes as: <c>agent:&lt;node&gt;</c>.</summary>
     public string LocalSource => _replica.LocalSource;
@@ -33,6 +39,9 @@ public sealed class ReplicaWriter
 
     /// <summary>True when the batch holds local writes (which are persisted before acknowledgement).</summary>
     internal bool HasLocalWrites { get; private set; }
+
+    /// <summary>True when the batch must be committed (and waited for) even if it changes nothing: a store probe.</summary>
+    internal bool ForcesCommit => _forceDurable;
 
     public Record? Get(in RecordKey key) => _state.Get(key);
 
@@ -52,8 +61,10 @@ public sealed class ReplicaWriter
             Write(key, null);
         }
 
-        if (_replica.Leases.Remove(key))
+        if (_replica.Leases.TryGetValue(key, out var lease))
         {
+            _undo.Add(Undo.OfLease(key, lease));
+            _replica.Leases.Remove(key);
             _leases[key] = null;
         }
     }
@@ -61,21 +72,28 @@ public sealed class ReplicaWriter
     /// <summary>Removes a record for good (tombstone compaction). Not replicated.</summary>
     public void Forget(RecordKey key)
     {
+        if (_state.Get(key) is { } before)
+        {
+            _undo.Add(Undo.OfRecord(key, before));
+        }
+
         _state.Forget(key);
         _forgotten.Add(key);
     }
 
-    /// <summary>Merges a record written elsewhere (a peer or an upstream); it wins only with a higher version.</summary>
-    public bool Merge(Record record)
+    /// <summary>
+    /// Merges a record written elsewhere (a peer or an upstream); it wins only with a higher version. Records the
+    /// <see cref="Replica.Gate"/> refuses are dropped (counted per <paramref name="origin"/>).
+    /// </summary>
+    public bool Merge(Record record, RecordOrigin origin)
     {
-        _replica.Clock.Observe(record.Version.Clock);
-        if (_state.Apply(record) is { } change)
+        if (!_replica.Gate.Admit(record, origin))
         {
-            _changes.Add(change);
-            return true;
+            return false;
         }
 
-        return false;
+        _replica.Clock.Observe(record.Version.Clock);
+        return Apply(record);
     }
 
     /// <summary>Starts or restarts the lease of a local instance (monotonic; persisted with its wall-clock expiry).</summary>
@@ -100,17 +118,74 @@ public sealed class ReplicaWriter
 
     private void StartLease(RecordKey instance, TimeSpan ttl)
     {
+        _undo.Add(Undo.OfLease(instance, _replica.Leases.TryGetValue(instance, out var old) ? old : null));
         var lease = _replica.Leases[instance] = LeaseTimer.Start(ttl, _replica.TimeProvider);
         _leases[instance] = lease.ToPersisted(_replica.TimeProvider);
+    }
+
+    /// <summary>Makes this batch commit durably even with no change (to find out whether the store can write).</summary>
+    internal void ForceDurableCommit() => _forceDurable = true;
+
+    /// <summary>A point to roll back to (taken before each operation).</summary>
+    internal (int Undo, int Changes, int Forgotten) Mark() => (_undo.Count, _changes.Count, _forgotten.Count);
+
+    /// <summary>Undoes, newest first, every change made since <paramref name="mark"/>: records, leases, and what the store would get.</summary>
+    internal void RollbackTo((int Undo, int Changes, int Forgotten) mark)
+    {
+        for (var i = _undo.Count - 1; i >= mark.Undo; i--)
+        {
+            var undo = _undo[i];
+            if (undo.IsLease)
+            {
+                if (undo.Lease is { } lease)
+                {
+                    _replica.Leases[undo.Key] = lease;
+                }
+                else
+                {
+                    _replica.Leases.Remove(undo.Key);
+                }
+
+                // What the store persists for this key is now what memory holds (a no-op write if nothing else changed it).
+                _leases[undo.Key] = _replica.Leases.TryGetValue(undo.Key, out var now) ? now.ToPersisted(_replica.TimeProvider) : null;
+            }
+            else
+            {
+                _state.Revert(undo.Key, undo.Record);
+            }
+        }
+
+        _undo.RemoveRange(mark.Undo, _undo.Count - mark.Undo);
+        _changes.RemoveRange(mark.Changes, _changes.Count - mark.Changes);
+        _forgotten.RemoveRange(mark.Forgotten, _forgotten.Count - mark.Forgotten);
     }
 
     private void Write(RecordKey key, object? value)
     {
         var record = new Record(key, new RecordVersion(_replica.Clock.Next(), _replica.NodeName), value);
-        if (_state.Apply(record) is { } change)
+        if (Apply(record))
         {
-            _changes.Add(change);
             HasLocalWrites |= key.Source == _replica.LocalSource;
         }
+    }
+
+    private bool Apply(Record record)
+    {
+        if (_state.Apply(record) is not { } change)
+        {
+            return false;
+        }
+
+        _undo.Add(Undo.OfRecord(record.Key, change.Before));
+        _changes.Add(change);
+        return true;
+    }
+
+    /// <summary>One entry of the undo log: a record (or a lease) as it was before a change.</summary>
+    private readonly record struct Undo(RecordKey Key, bool IsLease, Record? Record, LeaseTimer? Lease)
+    {
+        public static Undo OfRecord(RecordKey key, Record? before) => new(key, false, before, null);
+
+        public static Undo OfLease(RecordKey key, LeaseTimer? before) => new(key, true, null, before);
     }
 }

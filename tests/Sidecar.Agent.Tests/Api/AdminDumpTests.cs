@@ -35,7 +35,7 @@ public sealed class AdminDumpTests : IAsyncLifetime
                     InstanceId = instanceId, ServiceId = service.ServiceId, HostName = "pod-" + name, Status = "UP", Version = "1.0.0",
                     Endpoints = ["rest://10.1.0.1:8080"], Timestamp = "1", ModTimestamp = "1",
                 }),
-        ], TestContext.Current.CancellationToken);
+        ], source.StartsWith("sc:", StringComparison.Ordinal) ? RecordOrigin.Upstream : RecordOrigin.Gossip, TestContext.Current.CancellationToken);
         return (service.ServiceId, instanceId);
     }
 

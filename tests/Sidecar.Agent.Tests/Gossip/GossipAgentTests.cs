@@ -92,9 +92,12 @@ public sealed class GossipAgentTests : IAsyncDisposable
             await udp.SendAsync(_keyring.SealPacket([1, 2, 3], sentAt.ToUnixTimeMilliseconds()), _agent.Transport.LocalEndpoint!, Ct);
         }
 
-        // A record version a day ahead reaches the replica: its clock refuses to follow.
+        // A record version a day ahead reaches the replica: the gate drops it before the clock sees it, and the clock
+        // itself refuses to follow such a value (its own guard, counted by the instrument).
         var future = GossipTestRecords.Instance("agent:other", "i-1", now.AddDays(1).ToUnixTimeMilliseconds() << 16);
-        await _replica.MergeAsync([future], Ct);
+        await _replica.MergeAsync([future], RecordOrigin.Gossip, Ct);
+        Assert.Equal(1, _replica.Gate.RefusedCount(RecordOrigin.Gossip, RecordGate.FutureClock));
+        Assert.False(_replica.Clock.Observe(future.Version.Clock));
 
         for (var i = 0; i < 500 && _agent.Transport.Dropped < 3; i++)
         {

@@ -1,5 +1,6 @@
 using Sidecar.Agent.Gossip;
 using Sidecar.Replication;
+using Sidecar.Replication.Bridge;
 using Record = Sidecar.Replication.Record;
 
 namespace Sidecar.Agent.Tests.Gossip;

@@ -3,6 +3,7 @@ using Sidecar.Agent.Gossip;
 using Sidecar.Gossip;
 using Sidecar.Registry;
 using Sidecar.Replication;
+using Sidecar.Replication.Bridge;
 using Record = Sidecar.Replication.Record;
 
 namespace Sidecar.Agent.Tests.Gossip;
@@ -144,7 +145,7 @@ public sealed class ReplicaGossipApplicationTests : IAsyncDisposable
     private static Task<int> RegisterAsync(Replica replica, string instanceId) => replica.WriteAsync(writer =>
     {
         writer.Put(RecordKey.ForInstance(replica.LocalSource, GossipTestRecords.Service, instanceId),
-            new MicroServiceInstance { InstanceId = instanceId, ServiceId = GossipTestRecords.Service.ServiceId, Endpoints = ["rest://10.0.0.1:1"] });
+            new MicroServiceInstance { InstanceId = instanceId, ServiceId = GossipTestRecords.Service.ServiceId, HostName = "h-" + instanceId, Endpoints = ["rest://10.0.0.1:1"] });
         return 0;
     }, Ct);
 

@@ -54,7 +54,7 @@ public class MergeBenchmarks
         }
 
         _state.Publish();
-        _replica.MergeAsync(records, CancellationToken.None).GetAwaiter().GetResult();
+        _replica.MergeAsync(records, RecordOrigin.Gossip, CancellationToken.None).GetAwaiter().GetResult();
 
         // Spread consecutive updates over services, as gossip deltas arrive.
         _instanceKeys = [.. keys.Select((k, i) => (k, i)).OrderBy(p => p.i % Dataset.InstancesPerService).ThenBy(p => p.i).Select(p => p.k)];
@@ -95,5 +95,5 @@ public class MergeBenchmarks
     }
 
     [Benchmark(Description = "Replica.MergeAsync one record (writer loop)")]
-    public int ReplicaMergeOne() => _replica.MergeAsync([NextChange()], CancellationToken.None).GetAwaiter().GetResult();
+    public int ReplicaMergeOne() => _replica.MergeAsync([NextChange()], RecordOrigin.Gossip, CancellationToken.None).GetAwaiter().GetResult();
 }

@@ -49,7 +49,7 @@ internal static class WriteThroughputCommand
                     Dataset.Instance((int)(version % 500), (int)(version % 20)) with { InstanceId = $"i{version % 10_000}", ServiceId = service.ServiceId }));
             }
 
-            count += await replica.MergeAsync(batch, CancellationToken.None);
+            count += await replica.MergeAsync(batch, RecordOrigin.Gossip, CancellationToken.None);
         }
 
         await replica.DisposeAsync();
@@ -90,7 +90,7 @@ internal static class WriteThroughputCommand
         var records = Enumerable.Range(0, 500).Select(s => new Record(
             RecordKey.ForService("agent:peer", new ServiceRef("default", "default", $"svc{s}")), new RecordVersion(0, "peer"),
             new MicroService { ServiceId = $"svc{s}", AppId = "bench", ServiceName = Dataset.ServiceName(s), Version = "1.0.0" })).ToList();
-        await replica.MergeAsync(records, CancellationToken.None);
+        await replica.MergeAsync(records, RecordOrigin.Gossip, CancellationToken.None);
     }
 
     private static (Replica Replica, LiteDbReplicaStore? Store) Open(string? dataDir, string node)

@@ -1,14 +1,13 @@
 using System.Text;
 using Sidecar.Gossip;
-using Sidecar.Replication;
 
-namespace Sidecar.Agent.Gossip;
+namespace Sidecar.Replication.Bridge;
 
 /// <summary>
 /// The records of one source as gossip sees them, with an incrementally maintained digest: count, highest clock and
 /// an order-independent hash (the wrapping sum of a hash of each record's key and version).
 /// </summary>
-internal sealed class SourceIndex(string source)
+public sealed class SourceIndex(string source)
 {
     private readonly Dictionary<RecordKey, Record> _records = [];
     private ulong _hash;
@@ -90,7 +89,7 @@ internal sealed class SourceIndex(string source)
     }
 
     /// <summary>FNV-1a over the key and version, finished with a 64-bit mixer so that sums of hashes stay well spread.</summary>
-    internal static ulong HashOf(Record record)
+    public static ulong HashOf(Record record)
     {
         var key = record.Key;
         var hash = 14695981039346656037UL;

@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
-using Sidecar.Replication;
 
-namespace Sidecar.Agent.Gossip;
+namespace Sidecar.Replication.Bridge;
 
 /// <summary>
 /// The gossip payload of registry deltas: a compact binary list of records. Layout (all lengths and the clock are
@@ -10,7 +9,7 @@ namespace Sidecar.Agent.Gossip;
 /// hasValue(1) [valueLength value] }</c>, strings as length + UTF-8; values are <see cref="RecordValueCodec"/> JSON.
 /// Decoding validates every field and returns false on anything malformed; it never throws.
 /// </summary>
-internal static class RecordDeltaCodec
+public static class RecordDeltaCodec
 {
     public const byte FormatVersion = 1;
 

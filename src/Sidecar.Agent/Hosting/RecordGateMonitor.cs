@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+using Sidecar.Replication;
+
+namespace Sidecar.Agent.Hosting;
+
+/// <summary>
+/// Owns the replica's <see cref="RecordGate"/> and reports what it refuses: every refusal adds to the counter
+/// <see cref="RefusedName"/> (tags <c>origin</c>, <c>reason</c>; meter <c>Sidecar.Agent</c>, created through
+/// <see cref="IMeterFactory"/>), and the first refusal per origin and source is logged with its reason.
+/// </summary>
+internal sealed partial class RecordGateMonitor
+{
+    public const string RefusedName = "sidecar.replica.records_refused";
+
+    private readonly ILogger _logger;
+
+    public RecordGateMonitor(IMeterFactory meterFactory, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    {
+        _logger = loggerFactory.CreateLogger("Sidecar.Agent.Replica");
+        Refused = meterFactory.Create(Gossip.GossipInstruments.MeterName).CreateCounter<long>(RefusedName, "{record}",
+            "Records refused at the replica's gate (invalid key or value, missing member, clock too far ahead), by origin and reason.");
+        Gate = new RecordGate(timeProvider);
+        Gate.Refused += OnRefused;
+    }
+
+    public RecordGate Gate { get; }
+
+    public Counter<long> Refused { get; }
+
+    private void OnRefused(RecordRefused refused)
+    {
+        Refused.Add(1, new("origin", OriginName(refused.Origin)), new("reason", refused.Refusal.Reason));
+        if (refused.FirstForSource)
+        {
+            Log.RecordRefused(_logger, OriginName(refused.Origin), refused.Key.Source, refused.Key.Kind, refused.Key.ServiceId, refused.Key.Item,
+                refused.Refusal.Reason, refused.Refusal.Detail);
+        }
+    }
+
+    private static string OriginName(RecordOrigin origin) => origin switch
+    {
+        RecordOrigin.Local => "local",
+        RecordOrigin.Gossip => "gossip",
+        RecordOrigin.Upstream => "upstream",
+        _ => "restore",
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3101, EventName = "RecordRefused", Level = LogLevel.Warning,
+            Message = "Refused a record from {Origin} (source {Source}, {Kind} {ServiceId}/{Item}): {Reason}: {Detail}. Later refusals of this source are only counted (metric sidecar.replica.records_refused); fix or upgrade the agent or registry that writes it.")]
+        public static partial void RecordRefused(ILogger logger, string origin, string source, RecordKind kind, string serviceId, string item, string reason, string detail);
+    }
+}
