@@ -51,6 +51,11 @@ internal sealed record AgentOptions
     /// <summary>Timeout of one HTTP attempt against an upstream (<c>--upstream-timeout</c>).</summary>
     /// <value>Default 3 s.</value>
     public TimeSpan UpstreamTimeout { get; init; } = UpstreamDefaults.AttemptTimeout;
+
+    /// <summary>The most bytes one upstream answer may have (<c>--upstream-max-response-bytes</c>); a larger one fails the pull.</summary>
+    /// <value>Default 16 MiB.</value>
+    public long UpstreamMaxResponseBytes { get; init; } = UpstreamDefaults.MaxResponseBytes;
+
     /// <summary>Gossip with the other agents of the cluster; null when standalone.</summary>
     public Gossip.GossipSettings? Gossip { get; init; }
 }
