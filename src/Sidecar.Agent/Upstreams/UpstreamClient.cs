@@ -75,7 +75,15 @@ internal sealed class UpstreamClient : IDisposable
 
     private static SocketsHttpHandler CreateHandler(UpstreamEndpoint endpoint)
     {
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(5) };
+        // Every body is read to its end, except one over the size limit: its connection is closed at once rather than
+        // drained (the default drain kept reading an endless body at full speed for 2 s, about 2 GB on loopback).
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            MaxResponseDrainSize = 0,
+            ResponseDrainTimeout = TimeSpan.Zero,
+        };
         if (endpoint.CaFile is { } caFile)
         {
             var ca = X509Certificate2.CreateFromPemFile(caFile);
