@@ -8,8 +8,8 @@ namespace Sidecar.Agent.Upstreams;
 
 /// <summary>
 /// Reads a pulled list (<c>{"services":[...]}</c>, <c>{"instances":[...]}</c>) element by element with
-/// <see cref="Utf8JsonReader"/> over the bounded body, so that a count limit stops the parse at the first element over
-/// it, and checks each element as the local API would (spec 1.5). Anything else (HTML, invalid JSON, wrong types,
+/// <see cref="Utf8JsonReader"/> over the bounded body: the elements are counted before any is decoded, so a list over
+/// its count limit allocates nothing; then each element is decoded and checked as the local API would (spec 1.5). Anything else (HTML, invalid JSON, wrong types,
 /// nulls, invalid or over-long fields, too many elements) throws an <see cref="UpstreamException"/> naming the
 /// problem: the pull fails and changes nothing.
 /// </summary>
@@ -75,16 +75,24 @@ internal static class PulledJson
                     throw Malformed(answer, what, $"'{member}' is a {reader.TokenType}, not an array");
                 }
 
+                // Count first (a copy of the reader skips each element without allocating), so that a list over the
+                // limit costs no objects at all.
+                var counter = reader;
+                for (var count = 0; counter.Read() && counter.TokenType != JsonTokenType.EndArray; count++)
+                {
+                    if (count == limit)
+                    {
+                        throw new UpstreamException($"{what}: {tooMany}; the pull is refused", transient: false);
+                    }
+
+                    counter.Skip();
+                }
+
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     if (reader.TokenType != JsonTokenType.StartObject)
                     {
                         throw Malformed(answer, what, $"{member}[{items.Count}] is a {reader.TokenType}, not an object");
-                    }
-
-                    if (items.Count == limit)
-                    {
-                        throw new UpstreamException($"{what}: {tooMany}; the pull is refused", transient: false);
                     }
 
                     var item = JsonSerializer.Deserialize(ref reader, type)!;
