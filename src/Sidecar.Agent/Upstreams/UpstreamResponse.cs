@@ -2,7 +2,10 @@ using System.Net;
 
 namespace Sidecar.Agent.Upstreams;
 
-/// <summary>An upstream's answer: status, body (at most the configured size), content type, and its <c>X-Resource-Revision</c>.</summary>
+/// <summary>
+/// An upstream's answer: status, body (at most the configured size; valid until the client's next call), content type,
+/// and its <c>X-Resource-Revision</c>.
+/// </summary>
 internal sealed record UpstreamResponse(HttpStatusCode Status, ReadOnlyMemory<byte> Body, string? Revision, string? ContentType = null)
 {
     public bool IsOk => Status == HttpStatusCode.OK;
