@@ -69,6 +69,10 @@ internal sealed record AgentOptions
     /// <value>Default none.</value>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
+    /// <summary>The most bytes one upstream answer may have (<c>--upstream-max-response-bytes</c>); a larger one fails the pull.</summary>
+    /// <value>Default 16 MiB.</value>
+    public long UpstreamMaxResponseBytes { get; init; } = UpstreamDefaults.MaxResponseBytes;
+
     /// <summary>Gossip with the other agents of the cluster; null when standalone.</summary>
     public Gossip.GossipSettings? Gossip { get; init; }
 }

@@ -7,13 +7,13 @@ namespace Sidecar.Agent.Hosting;
 
 /// <summary>
 /// Parses the upstream flags: <c>--clusters</c>, <c>--aggregate</c>, <c>--registry-upstream</c>, <c>--sync-interval</c>,
-/// <c>--upstream-timeout</c>, and the config-only secrets <c>upstream-token-&lt;name&gt;</c> /
+/// <c>--upstream-timeout</c>, <c>--upstream-max-response-bytes</c>, and the config-only secrets <c>upstream-token-&lt;name&gt;</c> /
 /// <c>upstream-ca-&lt;name&gt;</c> (env <c>SIDECAR_UPSTREAM_TOKEN_&lt;NAME&gt;</c>) and <c>registry-upstream-token</c> /
 /// <c>registry-upstream-ca</c>. Tokens are not command-line flags so that they do not show in the process list.
 /// </summary>
 internal static class UpstreamFlags
 {
-    public static readonly string[] Flags = ["clusters", "aggregate", "registry-upstream", "sync-interval", "upstream-timeout"];
+    public static readonly string[] Flags = ["clusters", "aggregate", "registry-upstream", "sync-interval", "upstream-timeout", "upstream-max-response-bytes"];
 
     private static readonly string[] s_adaptors = ["servicecenter", "k8s"];
 
@@ -27,6 +27,11 @@ internal static class UpstreamFlags
         if (get("upstream-timeout") is { } timeout)
         {
             options = options with { UpstreamTimeout = Duration("upstream-timeout", timeout) };
+        }
+
+        if (get("upstream-max-response-bytes") is { } maxBytes)
+        {
+            options = options with { UpstreamMaxResponseBytes = Size("upstream-max-response-bytes", maxBytes) };
         }
 
         if (get("clusters") is { } clusters)
@@ -137,6 +142,18 @@ internal static class UpstreamFlags
         {
             throw new OptionException($"{key} '{path}' is not a readable PEM certificate file: {ex.Message}");
         }
+    }
+
+    /// <summary>A size in bytes: <c>16777216</c>, <c>512KiB</c>, <c>16MiB</c> or <c>1GiB</c>; 64 KiB to 1 GiB.</summary>
+    internal static long Size(string flag, string text)
+    {
+        var (number, unit) = text.EndsWith("KiB", StringComparison.Ordinal) ? (text[..^3], 1L << 10)
+            : text.EndsWith("MiB", StringComparison.Ordinal) ? (text[..^3], 1L << 20)
+            : text.EndsWith("GiB", StringComparison.Ordinal) ? (text[..^3], 1L << 30)
+            : (text, 1L);
+        return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= (1L << 30) && value * unit is >= 64 << 10 and <= 1L << 30
+            ? value * unit
+            : throw new OptionException($"--{flag} '{text}' must be a size between 64KiB and 1GiB such as 16MiB or 16777216");
     }
 
     /// <summary>A duration: <c>250ms</c>, <c>5s</c>, <c>1m</c>, or plain whole seconds.</summary>

@@ -5,4 +5,5 @@ namespace Sidecar.Agent.Upstreams;
 /// <param name="Removed">Records deleted (tombstoned).</param>
 /// <param name="HeldRemovals">Instance removals held back by self-preservation (0 when none).</param>
 /// <param name="Conflicts">New conflicts: names whose serviceId differs from the one a preferred source holds.</param>
-internal sealed record PullResult(int Written, int Removed, int HeldRemovals, IReadOnlyList<string> Conflicts);
+/// <param name="ServiceIdConflicts">New conflicts: serviceIds that another source holds for a different service key.</param>
+internal sealed record PullResult(int Written, int Removed, int HeldRemovals, IReadOnlyList<string> Conflicts, IReadOnlyList<string> ServiceIdConflicts);

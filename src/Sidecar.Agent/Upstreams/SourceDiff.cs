@@ -24,9 +24,28 @@ internal sealed class SourceDiff(string source, string nodeName)
         var writes = new List<(RecordKey Key, object Value)>();
         var keep = new HashSet<RecordKey>();
         var conflicts = new List<string>();
+        var idConflicts = new List<string>();
         foreach (var (serviceId, item) in pulled)
         {
             var service = new ServiceRef(Tenant.Default.Domain, Tenant.Default.Project, serviceId);
+            if (snapshot.Services.TryGetValue(service, out var holder) && holder.Source != source && KeyOf(holder.Service) != KeyOf(item.Service))
+            {
+                // The same serviceId for another service: never merged (the view shows one source's service and only
+                // the instances of sources that agree on its key). The preferred source keeps the id.
+                var refused = preference.Compare(holder.Source, source) < 0;
+                var conflict = $"{serviceId} is {KeyOf(item.Service)} in {source} but {KeyOf(holder.Service)} in {holder.Source}; "
+                    + $"{(refused ? holder.Source : source)} keeps it, {(refused ? source : holder.Source)}'s service and instances are not served";
+                if (_knownConflicts.Add(conflict))
+                {
+                    idConflicts.Add(conflict);
+                }
+
+                if (refused)
+                {
+                    continue;
+                }
+            }
+
             if (PreferredConflict(snapshot, preference, item.Service, serviceId) is { } winner)
             {
                 var conflict = $"{item.Service.Environment}/{item.Service.AppId}/{item.Service.ServiceName}/{item.Service.Version}: {serviceId} from {source} vs {winner}";
@@ -92,7 +111,7 @@ internal sealed class SourceDiff(string source, string nodeName)
             writer.Merge(new Record(key, new RecordVersion(replica.Clock.Next(), nodeName), null), RecordOrigin.Upstream);
         }
 
-        return new PullResult(written, removals.Count, held, conflicts);
+        return new PullResult(written, removals.Count, held, conflicts, idConflicts);
 
         void Upsert(RecordKey key, object value)
         {
@@ -114,6 +133,10 @@ internal sealed class SourceDiff(string source, string nodeName)
                 && v.Source != source && preference.Compare(v.Source, source) < 0)?.Source
             : null;
     }
+
+    /// <summary>A service's key as Service-Center indexes it: environment/app/name/version.</summary>
+    private static string KeyOf(MicroService service) =>
+        $"{service.Environment}/{service.AppId}/{service.ServiceName}/{service.Version}";
 
     private static bool SameValue(RecordKind kind, object current, object next) =>
         RecordValueCodec.Encode(kind, current).AsSpan().SequenceEqual(RecordValueCodec.Encode(kind, next));

@@ -9,23 +9,29 @@ namespace Sidecar.Agent.Upstreams;
 /// <summary>
 /// HTTP to one upstream through its resilience pipeline. Several URLs are tried in turn: a failed attempt moves on to
 /// the next URL, and the one that worked last is tried first. Sends <c>X-Domain-Name: default</c> and, when set, the
-/// bearer token; trusts the configured CA for https.
+/// bearer token; trusts the configured CA for https. A body is read while streaming and at most
+/// <see cref="MaxResponseBytes"/> of it: a larger answer fails (not retried). Calls must not overlap (each syncer and
+/// the mirror use their own client, one call at a time): an answer's body is valid until the next call.
 /// </summary>
 internal sealed class UpstreamClient : IDisposable
 {
     private readonly UpstreamEndpoint _endpoint;
     private readonly ResiliencePipeline _pipeline;
     private readonly HttpClient _http;
+    private readonly BoundedBody _body;
     private int _current;
 
-    public UpstreamClient(UpstreamEndpoint endpoint, ResiliencePipeline pipeline, HttpMessageHandler? handler = null)
+    public UpstreamClient(UpstreamEndpoint endpoint, ResiliencePipeline pipeline, HttpMessageHandler? handler = null, long maxResponseBytes = UpstreamDefaults.MaxResponseBytes)
     {
         _endpoint = endpoint;
+        _body = new BoundedBody(maxResponseBytes);
         _pipeline = pipeline;
         _http = new HttpClient(handler ?? CreateHandler(endpoint), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public UpstreamEndpoint Endpoint => _endpoint;
+
+    public long MaxResponseBytes => _body.Limit;
 
     /// <summary>Sends a request; 2xx, 304 and 4xx come back as answers, transport errors/5xx/429 throw after the retries.</summary>
     public async Task<UpstreamResponse> SendAsync(HttpMethod method, string pathAndQuery, byte[]? jsonBody, CancellationToken cancellationToken) =>
@@ -48,15 +54,17 @@ internal sealed class UpstreamClient : IDisposable
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 }
 
-                using var response = await _http.SendAsync(request, token);
-                var body = await response.Content.ReadAsByteArrayAsync(token);
+                // Headers first: the body is read by BoundedBody, which stops at the limit.
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
                 if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
                     throw new UpstreamException($"{baseUrl} answered {(int)response.StatusCode}", transient: true);
                 }
 
+                var body = await _body.ReadAsync(response.Content, $"{method} {pathAndQuery}", token);
+
                 var revision = response.Headers.TryGetValues("X-Resource-Revision", out var values) ? values.FirstOrDefault() : null;
-                return new UpstreamResponse(response.StatusCode, body, revision);
+                return new UpstreamResponse(response.StatusCode, body, revision, response.Content.Headers.ContentType?.MediaType);
             }
             catch (Exception ex) when (ex is HttpRequestException or UpstreamException or OperationCanceledException)
             {
@@ -70,7 +78,15 @@ internal sealed class UpstreamClient : IDisposable
 
     private static SocketsHttpHandler CreateHandler(UpstreamEndpoint endpoint)
     {
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(5) };
+        // Every body is read to its end, except one over the size limit: its connection is closed at once rather than
+        // drained (the default drain kept reading an endless body at full speed for 2 s, about 2 GB on loopback).
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            MaxResponseDrainSize = 0,
+            ResponseDrainTimeout = TimeSpan.Zero,
+        };
         if (endpoint.CaFile is { } caFile)
         {
             var ca = X509Certificate2.CreateFromPemFile(caFile);

@@ -9,6 +9,15 @@ internal static class UpstreamDefaults
     /// <summary>Timeout of one HTTP attempt against an upstream.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>The most bytes one upstream answer may have (<c>--upstream-max-response-bytes</c>); read while streaming.</summary>
+    public const long MaxResponseBytes = 16 * 1024 * 1024;
+
+    /// <summary>The most services one pull accepts: Service-Center's default service quota per tenant.</summary>
+    public const int MaxServices = 50_000;
+
+    /// <summary>The most instances one pull accepts: Service-Center's default instance quota per tenant.</summary>
+    public const int MaxInstances = 150_000;
+
     /// <summary>A pull removing at least this share of a source's instances at once is held (self-preservation).</summary>
     public const double SelfPreservationRatio = 0.8;
 

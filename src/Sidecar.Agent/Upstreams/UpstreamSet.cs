@@ -15,7 +15,7 @@ internal sealed class UpstreamSet : IDisposable
     {
         foreach (var endpoint in options.Clusters)
         {
-            var client = new UpstreamClient(endpoint, pipelines.GetPipeline(SidecarPipelines.Upstream(endpoint.Name)));
+            var client = new UpstreamClient(endpoint, pipelines.GetPipeline(SidecarPipelines.Upstream(endpoint.Name)), maxResponseBytes: options.UpstreamMaxResponseBytes);
             _clients.Add(client);
             tracker.SetOwners(endpoint.Source, ownership.IsOwner(endpoint.Source) ? [replica.NodeName] : []);
             Syncers.Add(new UpstreamSyncer(client, replica, tracker, ownership, timeProvider, options.SyncInterval, loggers.CreateLogger<UpstreamSyncer>(), cursors));
@@ -28,7 +28,7 @@ internal sealed class UpstreamSet : IDisposable
 
         if (options.RegistryUpstream is { } home)
         {
-            var client = new UpstreamClient(home, pipelines.GetPipeline(SidecarPipelines.HomeUpstream));
+            var client = new UpstreamClient(home, pipelines.GetPipeline(SidecarPipelines.HomeUpstream), maxResponseBytes: options.UpstreamMaxResponseBytes);
             _clients.Add(client);
             Mirror = new HomeRegistryMirror(client, replica, loggers.CreateLogger<HomeRegistryMirror>());
         }

@@ -23,5 +23,9 @@ internal sealed partial class UpstreamSyncer
         [LoggerMessage(EventId = 6005, EventName = "UpstreamConflict", Level = LogLevel.Warning,
             Message = "{Source}: conflict, the same service key has another serviceId ({Conflict}); the preferred source's service is served, this one is not imported. Give the service one serviceId in every cluster.")]
         public static partial void Conflict(ILogger logger, string source, string conflict);
+
+        [LoggerMessage(EventId = 6006, EventName = "UpstreamServiceIdConflict", Level = LogLevel.Warning,
+            Message = "{Source}: serviceId conflict, {Conflict}. The two services are kept apart, never merged; give one of them another serviceId in its cluster (delete and register it again without that serviceId).")]
+        public static partial void ServiceIdConflict(ILogger logger, string source, string conflict);
     }
 }

@@ -88,6 +88,11 @@ internal sealed partial class UpstreamSyncer
                 Log.Conflict(_logger, Source, conflict);
             }
 
+            foreach (var conflict in result.ServiceIdConflicts)
+            {
+                Log.ServiceIdConflict(_logger, Source, conflict);
+            }
+
             if (result.HeldRemovals > 0)
             {
                 Log.SelfPreservation(_logger, Source, result.HeldRemovals);
@@ -128,14 +133,16 @@ internal sealed partial class UpstreamSyncer
             throw new UpstreamException($"GET {ServicesPath} answered {(int)list.Status}{hint}", transient: false);
         }
 
-        var services = JsonSerializer.Deserialize(list.Body, SidecarJsonContext.Default.ServicesResponse)?.Services ?? [];
+        var services = PulledJson.Services(list, "GET " + ServicesPath, UpstreamDefaults.MaxServices);
         var snapshot = _replica.Snapshot;
         var pulled = new Dictionary<string, PulledService>(StringComparer.Ordinal);
         var revisions = new Dictionary<string, string>(StringComparer.Ordinal);
+        var instanceBudget = UpstreamDefaults.MaxInstances;
         foreach (var service in services)
         {
             // Service-Center lists itself as SERVICECENTER: that is the remote's infrastructure, not its apps.
-            if (service?.ServiceId is not { Length: > 0 } serviceId || service.ServiceName == "SERVICECENTER")
+            var serviceId = service.ServiceId!;
+            if (service.ServiceName == "SERVICECENTER")
             {
                 continue;
             }
@@ -145,6 +152,8 @@ internal sealed partial class UpstreamSyncer
             var answer = await _client.SendAsync(HttpMethod.Get, path, null, cancellationToken);
             if (answer.Status == HttpStatusCode.NotModified && rev is not null)
             {
+                // Unchanged: its instances, already held, still count towards the pull's instance limit.
+                instanceBudget -= snapshot.Service(Tenant.Default.Domain, Tenant.Default.Project, serviceId)?.Instances.Count(i => i.Source == Source) ?? 0;
                 pulled[serviceId] = new PulledService(service, null);
                 revisions[serviceId] = rev;
                 continue;
@@ -156,7 +165,9 @@ internal sealed partial class UpstreamSyncer
                 continue;
             }
 
-            var instances = (JsonSerializer.Deserialize(answer.Body, SidecarJsonContext.Default.InstancesResponse)?.Instances ?? [])
+            var all = PulledJson.Instances(answer, "GET " + path, serviceId, Math.Max(instanceBudget, 0), UpstreamDefaults.MaxInstances);
+            instanceBudget -= all.Count;
+            var instances = all
                 .Where(i => Exportable(i, snapshot, serviceId))
                 .Select(i => Marked(i, serviceId))
                 .ToList();
@@ -181,8 +192,8 @@ internal sealed partial class UpstreamSyncer
     /// another cluster (an agent marks every pulled instance), so it is not its own; an instance this cluster's agents
     /// hold themselves is our own registration echoed back (e.g. mirrored into that Service-Center).
     /// </summary>
-    private static bool Exportable(MicroServiceInstance? instance, RegistrySnapshot snapshot, string serviceId) =>
-        instance?.InstanceId is { Length: > 0 } instanceId
+    private static bool Exportable(MicroServiceInstance instance, RegistrySnapshot snapshot, string serviceId) =>
+        instance.InstanceId is { } instanceId
         && instance.Properties?.ContainsKey(UpstreamDefaults.ClusterProperty) != true
         && !(snapshot.Service(Tenant.Default.Domain, Tenant.Default.Project, serviceId)?.InstancesById.TryGetValue(instanceId, out var local) == true
             && local.Source.StartsWith("agent:", StringComparison.Ordinal));

@@ -166,22 +166,46 @@ internal sealed class ReplicaState(SourcePreference preference)
         }
 
         Record? serviceRecord = null;
+        var serviceRecords = 0;
+        foreach (var key in keys)
+        {
+            if (key.Kind == RecordKind.Service && _records[key] is { IsTombstone: false } record)
+            {
+                serviceRecord = Preferred(serviceRecord, record);
+                serviceRecords++;
+            }
+        }
+
+        if (serviceRecord is null)
+        {
+            return null;
+        }
+
+        // A source that holds this serviceId for another service (environment/app/name/version) is kept apart: none
+        // of its records join the shown service, so two services never merge under one id.
+        var shown = (MicroService)serviceRecord.Value!;
+        var apart = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in serviceRecords > 1 ? keys : [])
+        {
+            if (key.Kind == RecordKind.Service && _records[key] is { IsTombstone: false, Value: MicroService other } && !SameServiceKey(shown, other))
+            {
+                apart.Add(key.Source);
+            }
+        }
+
         Record? tagsRecord = null;
         var schemas = new Dictionary<string, Record>();
         var instances = new Dictionary<string, Record>();
         foreach (var key in keys)
         {
             var record = _records[key];
-            if (record.IsTombstone)
+            if (record.IsTombstone || key.Kind == RecordKind.Service || apart.Contains(key.Source))
             {
                 continue;
             }
 
             switch (key.Kind)
             {
-                case RecordKind.Service:
-                    serviceRecord = Preferred(serviceRecord, record);
-                    break;
                 case RecordKind.Tags:
                     tagsRecord = Preferred(tagsRecord, record);
                     break;
@@ -192,11 +216,6 @@ internal sealed class ReplicaState(SourcePreference preference)
                     instances[key.Item] = Preferred(instances.GetValueOrDefault(key.Item), record);
                     break;
             }
-        }
-
-        if (serviceRecord is null)
-        {
-            return null;
         }
 
         var ordered = instances.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (Id: p.Key, View: InstanceViewOf(p.Value, old))).ToList();
@@ -219,6 +238,10 @@ internal sealed class ReplicaState(SourcePreference preference)
             Index = unchanged ? old!.Index : index,
         };
     }
+
+    private static bool SameServiceKey(MicroService a, MicroService b) =>
+        (a.Environment ?? "") == (b.Environment ?? "") && (a.AppId ?? "") == (b.AppId ?? "")
+        && (a.ServiceName ?? "") == (b.ServiceName ?? "") && (a.Version ?? "") == (b.Version ?? "");
 
     private Record Preferred(Record? current, Record candidate) =>
         current is null || _preference.Compare(candidate.Key.Source, current.Key.Source) < 0 ? candidate : current;

@@ -28,6 +28,9 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The agent's process id (for <c>/proc/&lt;pid&gt;/status</c>).</summary>
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the agent with extra environment variables (e.g. the injected SIDECAR_APP_* and POD_*).</summary>

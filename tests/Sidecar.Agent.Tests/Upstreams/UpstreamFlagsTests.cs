@@ -72,4 +72,29 @@ public sealed class UpstreamFlagsTests
 
         Assert.Contains("upstream-ca-sc2", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(null, 16L << 20)]
+    [InlineData("1MiB", 1L << 20)]
+    [InlineData("65536", 65536L)]
+    [InlineData("1GiB", 1L << 30)]
+    public void ParseAgent_UpstreamMaxResponseBytes_Parsed(string? value, long expected)
+    {
+        var options = value is null ? Parse() : Parse("--upstream-max-response-bytes", value);
+
+        Assert.Equal(expected, options.UpstreamMaxResponseBytes);
+    }
+
+    [Theory]
+    [InlineData("1KiB")]
+    [InlineData("2GiB")]
+    [InlineData("16MB")]
+    [InlineData("-5")]
+    [InlineData("lots")]
+    public void ParseAgent_UpstreamMaxResponseBytesOutOfRange_Refused(string value)
+    {
+        var error = Assert.Throws<OptionException>(() => Parse("--upstream-max-response-bytes", value));
+
+        Assert.Contains("--upstream-max-response-bytes", error.Message, StringComparison.Ordinal);
+    }
 }

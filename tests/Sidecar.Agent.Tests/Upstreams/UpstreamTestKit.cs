@@ -74,8 +74,8 @@ internal sealed class UpstreamTestKit : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Counts the answers by status code.</summary>
-    internal sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler())
+    /// <summary>Counts the answers by status code. Like the agent's own handler, it does not drain an abandoned body.</summary>
+    internal sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler { MaxResponseDrainSize = 0, ResponseDrainTimeout = TimeSpan.Zero })
     {
         private readonly List<HttpStatusCode> _statuses = [];
 
