@@ -46,6 +46,7 @@ internal static class AgentHost
         services.TryAddSingleton<Readiness>();
         services.AddHostedService<ReplicaMaintenance>();
         services.AddSidecarUpstreams(options);
+        services.AddSidecarKubernetesSource(options);
         services.AddSidecarAutoRegistration(Environment.GetEnvironmentVariable);
         services.AddSidecarGossip(options);
 

@@ -51,6 +51,10 @@ internal sealed record AgentOptions
     /// <summary>Timeout of one HTTP attempt against an upstream (<c>--upstream-timeout</c>).</summary>
     /// <value>Default 3 s.</value>
     public TimeSpan UpstreamTimeout { get; init; } = UpstreamDefaults.AttemptTimeout;
+
+    /// <summary>The Kubernetes source <c>k8s:&lt;cluster-name&gt;</c> (<c>--aggregate k8s</c>, <c>--kubeconfig</c>, <c>--kube-namespaces</c>); null when not aggregated.</summary>
+    public Sidecar.Kubernetes.Source.KubeSourceOptions? Kubernetes { get; init; }
+
     /// <summary>Gossip with the other agents of the cluster; null when standalone.</summary>
     public Gossip.GossipSettings? Gossip { get; init; }
 }

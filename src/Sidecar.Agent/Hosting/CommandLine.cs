@@ -12,7 +12,7 @@ internal static class CommandLine
 {
     /// <summary>Flags of <c>sidecar agent</c> this build implements.</summary>
     public static readonly string[] AgentFlags =
-        ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", "health-listen", .. UpstreamFlags.Flags, .. Gossip.GossipCommandLine.Flags];
+        ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", "health-listen", .. UpstreamFlags.Flags, .. KubernetesFlags.Flags, .. Gossip.GossipCommandLine.Flags];
 
     /// <summary>Flags of the contract that later versions implement; refused with a clear message rather than ignored.</summary>
     public static readonly string[] PlannedFlags = [];
@@ -70,7 +70,8 @@ internal static class CommandLine
         }
 
         options = options with { Gossip = Gossip.GossipCommandLine.Parse(Get) };
-        return UpstreamFlags.Apply(options, Get);
+        options = UpstreamFlags.Apply(options, Get);
+        return KubernetesFlags.Apply(options, Get, Environment.GetEnvironmentVariable);
     }
 
     private static TimeSpan Seconds(string flag, string value) =>

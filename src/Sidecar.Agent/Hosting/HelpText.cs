@@ -11,6 +11,7 @@ internal static class HelpText
                             [--cluster-name default] [--node-name <hostname, or a persisted unique name>]
                             [--clusters "name=url[,url],name2=url"] [--aggregate "servicecenter,k8s"]
                             [--registry-upstream <url>] [--sync-interval 5s] [--upstream-timeout 3s]
+                            [--kubeconfig <path>] [--kube-namespaces a,b]  (with --aggregate k8s; in-cluster by default)
                             [--health-listen <ip:port>]  (only /v1/health, /v1/health/ready; for kubelet probes)
                             [--gossip-bind 0.0.0.0:7946] [--gossip-advertise <ip:port>] [--join host:port,...]
                             [--gossip-key <base64 32 bytes> | --gossip-key-file <path>]
