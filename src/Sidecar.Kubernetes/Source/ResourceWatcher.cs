@@ -22,6 +22,7 @@ internal sealed partial class ResourceWatcher<T>
     private readonly KubeSourceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private string? _resourceVersion;
     private bool _forbiddenLogged;
     private bool _failing;
 
@@ -40,21 +41,23 @@ internal sealed partial class ResourceWatcher<T>
         Name = _namespace is null ? resource.Resource : $"{resource.Resource} in {_namespace}";
     }
 
+    /// <summary>Where the next watch resumes: the last resourceVersion of a list, event or bookmark (null before the first list).</summary>
+    public string? ResourceVersion => Volatile.Read(ref _resourceVersion);
+
     /// <summary>e.g. <c>pods in team-a</c>: names the watch in logs and in the source's status.</summary>
     public string Name { get; }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        string? resourceVersion = null;
         var relistAt = DateTimeOffset.MinValue;
         var backoff = _options.InitialBackoff;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                if (resourceVersion is null || _timeProvider.GetUtcNow() >= relistAt)
+                if (ResourceVersion is null || _timeProvider.GetUtcNow() >= relistAt)
                 {
-                    resourceVersion = await ListAsync(cancellationToken);
+                    await ListAsync(cancellationToken);
                     relistAt = _timeProvider.GetUtcNow() + _options.Resync;
                     Recovered();
                 }
@@ -62,16 +65,17 @@ internal sealed partial class ResourceWatcher<T>
                 // The watch ends by itself at the next relist, so a quiet cluster still resyncs on time.
                 using var untilResync = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 untilResync.CancelAfter(Max(relistAt - _timeProvider.GetUtcNow(), TimeSpan.FromMilliseconds(1)));
-                resourceVersion = await WatchAsync(resourceVersion, untilResync.Token, cancellationToken);
+                await WatchAsync(untilResync.Token, cancellationToken);
                 backoff = _options.InitialBackoff;
             }
             catch (KubeApiException ex) when (ex.IsGone)
             {
-                Log.Gone(_logger, Name, resourceVersion ?? "");
-                resourceVersion = null;
+                Log.Gone(_logger, Name, ResourceVersion ?? "");
+                Volatile.Write(ref _resourceVersion, null);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransient(ex))
             {
+                // A broken watch resumes from the last version it applied: nothing is replayed twice or missed.
                 Failed(ex);
                 await Task.Delay(Jittered(backoff), _timeProvider, cancellationToken);
                 backoff = Min(backoff * 2, _options.MaxBackoff);
@@ -79,8 +83,8 @@ internal sealed partial class ResourceWatcher<T>
         }
     }
 
-    /// <summary>Lists every page and replaces the kind's objects; returns the list's resourceVersion.</summary>
-    private async Task<string> ListAsync(CancellationToken cancellationToken)
+    /// <summary>Lists every page and replaces the kind's objects; the watch resumes from the list's resourceVersion.</summary>
+    private async Task ListAsync(CancellationToken cancellationToken)
     {
         var items = new List<T>();
         string? next = null;
@@ -94,17 +98,18 @@ internal sealed partial class ResourceWatcher<T>
         }
         while (next is not null);
 
+        _ = resourceVersion ?? throw new JsonException($"the {_resource.Resource} list has no metadata.resourceVersion");
         _state.Replace(Name, _namespace, items);
-        Log.Listed(_logger, Name, items.Count, resourceVersion ?? "");
-        return resourceVersion ?? throw new JsonException($"the {_resource.Resource} list has no metadata.resourceVersion");
+        Volatile.Write(ref _resourceVersion, resourceVersion);
+        Log.Listed(_logger, Name, items.Count, resourceVersion);
     }
 
-    /// <summary>Applies a watch stream until it ends; returns the last resourceVersion seen (events and bookmarks).</summary>
-    private async Task<string> WatchAsync(string resourceVersion, CancellationToken untilResync, CancellationToken stopping)
+    /// <summary>Applies a watch stream until it ends, keeping <see cref="ResourceVersion"/> at the last event or bookmark.</summary>
+    private async Task WatchAsync(CancellationToken untilResync, CancellationToken stopping)
     {
         try
         {
-            using var response = await _client.WatchAsync(_resource, _namespace, resourceVersion, untilResync);
+            using var response = await _client.WatchAsync(_resource, _namespace, ResourceVersion!, untilResync);
             await using var body = await response.Content.ReadAsStreamAsync(untilResync);
             using var reader = new StreamReader(body);
             while (await reader.ReadLineAsync(untilResync) is { } line)
@@ -115,15 +120,15 @@ internal sealed partial class ResourceWatcher<T>
                 }
 
                 var watchEvent = JsonSerializer.Deserialize(line, KubeJsonContext.Default.KubeWatchEvent) ?? throw new JsonException("empty watch event");
-                resourceVersion = Handle(watchEvent) ?? resourceVersion;
+                if (Handle(watchEvent) is { } resourceVersion)
+                {
+                    Volatile.Write(ref _resourceVersion, resourceVersion);
+                }
             }
-
-            return resourceVersion;
         }
         catch (OperationCanceledException) when (untilResync.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             // Time to relist.
-            return resourceVersion;
         }
     }
 

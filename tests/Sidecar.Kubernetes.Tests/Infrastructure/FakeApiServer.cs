@@ -164,13 +164,25 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets the history: watches from any resourceVersion seen so far get 410 Gone.</summary>
+    /// <summary>Forgets the history: watches from any resourceVersion handed out so far get 410 Gone.</summary>
     public void Compact()
     {
         lock (_lock)
         {
-            _oldestWatchable = _rv + 1;
+            // Lists from now on hand out this version, which stays watchable.
+            _oldestWatchable = ++_rv;
             _history.Clear();
+        }
+    }
+
+    /// <summary>Changes an object without any watch event (as if the event was lost): only a relist shows it.</summary>
+    public void ReplaceSilently(string resource, JsonObject item)
+    {
+        lock (_lock)
+        {
+            var meta = item["metadata"]!.AsObject();
+            meta["resourceVersion"] = (++_rv).ToString(CultureInfo.InvariantCulture);
+            _objects[resource][Key((string?)meta["namespace"], (string)meta["name"]!)] = item;
         }
     }
 
@@ -186,7 +198,7 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a watch ERROR event with the given Status code on every open watch.</summary>
+    /// <summary>Sends a watch ERROR event with the given Status code on every open watch, then ends them (as the API server does).</summary>
     public void SendError(int code, string reason)
     {
         lock (_lock)
@@ -194,6 +206,7 @@ public sealed class FakeApiServer : IAsyncDisposable
             foreach (var watch in _watches)
             {
                 watch.Channel.Writer.TryWrite(Line("ERROR", StatusObject(code, reason, $"simulated {reason}")));
+                watch.Channel.Writer.TryComplete();
             }
         }
     }
@@ -327,7 +340,7 @@ public sealed class FakeApiServer : IAsyncDisposable
         var watch = new Watch(resource, ns, Channel.CreateUnbounded<string>());
         lock (_lock)
         {
-            if (from + 1 < _oldestWatchable)
+            if (from < _oldestWatchable)
             {
                 if (GoneAsHttpStatus)
                 {
