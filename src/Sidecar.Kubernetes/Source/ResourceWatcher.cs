@@ -110,6 +110,7 @@ internal sealed partial class ResourceWatcher<T>
         try
         {
             using var response = await _client.WatchAsync(_resource, _namespace, ResourceVersion!, untilResync);
+            Recovered();
             await using var body = await response.Content.ReadAsStreamAsync(untilResync);
             using var reader = new StreamReader(body);
             while (await reader.ReadLineAsync(untilResync) is { } line)
