@@ -35,5 +35,9 @@ internal sealed partial class KubernetesSource
         [LoggerMessage(EventId = 4027, EventName = "KubeSourceSelfPreservation", Level = LogLevel.Warning,
             Message = "{Source}: a batch would remove {Count} instances at once (80 % or more of the source); held until later batches confirm it (self-preservation).")]
         public static partial void SelfPreservation(ILogger logger, string source, int count);
+
+        [LoggerMessage(EventId = 4028, EventName = "KubeSourceSessionFailed", Level = LogLevel.Error,
+            Message = "{Source}: the watch session failed unexpectedly; restarting it in 5 s. Its records are kept.")]
+        public static partial void SessionFailed(ILogger logger, string source, Exception exception);
     }
 }

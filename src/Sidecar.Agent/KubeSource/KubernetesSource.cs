@@ -71,7 +71,13 @@ internal sealed partial class KubernetesSource
                 }
 
                 await session.CancelAsync();
-                await SwallowCancellation(running);
+                if (!await EndedCleanlyAsync(running))
+                {
+                    // A bug, not the API server (watch failures are retried inside): start over after a pause.
+                    await Task.Delay(TimeSpan.FromSeconds(5), _timeProvider, cancellationToken);
+                    continue;
+                }
+
                 if (!cancellationToken.IsCancellationRequested && !_ownership.IsOwner(Source))
                 {
                     Log.NotOwning(_logger, Source);
@@ -225,7 +231,8 @@ internal sealed partial class KubernetesSource
         public void Reset() => Volatile.Write(ref _current, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
     }
 
-    private static async Task SwallowCancellation(Task task)
+    /// <summary>Awaits a session; false (logged) when it failed with anything but cancellation.</summary>
+    private async Task<bool> EndedCleanlyAsync(Task task)
     {
         try
         {
@@ -234,5 +241,12 @@ internal sealed partial class KubernetesSource
         catch (OperationCanceledException)
         {
         }
+        catch (Exception ex)
+        {
+            Log.SessionFailed(_logger, Source, ex);
+            return false;
+        }
+
+        return true;
     }
 }
