@@ -49,6 +49,7 @@ internal static class AgentHost
         services.TryAddSingleton<AgentHealth>();
         services.AddHostedService<ReplicaMaintenance>();
         services.AddSidecarUpstreams(options);
+        services.AddSidecarKubernetesSource(options);
         services.AddSidecarAutoRegistration(Environment.GetEnvironmentVariable);
         services.AddSidecarGossip(options);
 

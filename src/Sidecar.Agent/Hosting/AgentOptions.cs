@@ -73,6 +73,9 @@ internal sealed record AgentOptions
     /// <value>Default 16 MiB.</value>
     public long UpstreamMaxResponseBytes { get; init; } = UpstreamDefaults.MaxResponseBytes;
 
+    /// <summary>The Kubernetes source <c>k8s:&lt;cluster-name&gt;</c> (<c>--aggregate k8s</c>, <c>--kubeconfig</c>, <c>--kube-namespaces</c>); null when not aggregated.</summary>
+    public Sidecar.Kubernetes.Source.KubeSourceOptions? Kubernetes { get; init; }
+
     /// <summary>Gossip with the other agents of the cluster; null when standalone.</summary>
     public Gossip.GossipSettings? Gossip { get; init; }
 }

@@ -13,7 +13,7 @@ internal static class CommandLine
     /// <summary>Flags of <c>sidecar agent</c> this build implements.</summary>
     public static readonly string[] AgentFlags =
         ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", "health-listen", "allowed-hosts",
-         "quota-services", "quota-instances", "quota-schemas", "quota-tags", .. UpstreamFlags.Flags, .. Gossip.GossipCommandLine.Flags];
+         "quota-services", "quota-instances", "quota-schemas", "quota-tags", .. UpstreamFlags.Flags, .. KubernetesFlags.Flags, .. Gossip.GossipCommandLine.Flags];
 
     /// <summary>Flags of the contract that later versions implement; refused with a clear message rather than ignored.</summary>
     public static readonly string[] PlannedFlags = [];
@@ -93,8 +93,9 @@ internal static class CommandLine
                 TagsPerService = Get("quota-tags") is { } tags ? Count("quota-tags", tags) : Registry.RegistryQuotas.DefaultTags,
             },
         };
-                options = options with { Gossip = Gossip.GossipCommandLine.Parse(Get) };
-        return UpstreamFlags.Apply(options, Get);
+        options = options with { Gossip = Gossip.GossipCommandLine.Parse(Get) };
+        options = UpstreamFlags.Apply(options, Get);
+        return KubernetesFlags.Apply(options, Get, Environment.GetEnvironmentVariable);
     }
 
     private static int Count(string flag, string value) =>

@@ -12,6 +12,7 @@ internal static class HelpText
                             [--clusters "name=url[,url],name2=url"] [--aggregate "servicecenter,k8s"]
                             [--registry-upstream <url>] [--sync-interval 5s] [--upstream-timeout 3s]
                             [--upstream-max-response-bytes 16MiB]
+                            [--kubeconfig <path>] [--kube-namespaces a,b]  (with --aggregate k8s; in-cluster by default)
                             [--health-listen <ip:port>]  (only /v1/health, /v1/health/ready; for kubelet probes)
                             [--allowed-hosts name,ip,...|*]  (Host headers answered besides loopback and --listen)
                             [--quota-services 50000] [--quota-instances 150000]  (per tenant)

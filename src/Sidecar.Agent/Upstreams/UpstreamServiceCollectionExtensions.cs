@@ -10,7 +10,7 @@ internal static class UpstreamServiceCollectionExtensions
 {
     public static IServiceCollection AddSidecarUpstreams(this IServiceCollection services, AgentOptions options)
     {
-        if (options.Clusters.Count == 0 && options.RegistryUpstream is null && options.Aggregate.Count == 0)
+        if (options.Clusters.Count == 0 && options.RegistryUpstream is null)
         {
             return services;
         }

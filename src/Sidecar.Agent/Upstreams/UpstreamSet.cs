@@ -21,11 +21,6 @@ internal sealed class UpstreamSet : IDisposable
             Syncers.Add(new UpstreamSyncer(client, replica, tracker, ownership, timeProvider, options.SyncInterval, loggers.CreateLogger<UpstreamSyncer>(), cursors));
         }
 
-        if (options.Aggregate.Contains("k8s"))
-        {
-            tracker.Report("k8s:" + options.ClusterName, SourceState.Offline, "not available yet: this build does not watch Kubernetes (--aggregate k8s is accepted and ignored)", []);
-        }
-
         if (options.RegistryUpstream is { } home)
         {
             var client = new UpstreamClient(home, pipelines.GetPipeline(SidecarPipelines.HomeUpstream), maxResponseBytes: options.UpstreamMaxResponseBytes);

@@ -154,6 +154,17 @@ public sealed class ManifestTests
         Assert.Contains(RbacRule.AgentRules, r => r is { ApiGroup: "discovery.k8s.io", Resource: "endpointslices" });
     }
 
+    [Fact]
+    public void AgentRbac_GrantsListAndWatchOnTheFourKindsAndNothingElse()
+    {
+        var rules = RulesBoundTo(subject => subject.Kind == "Group" && subject.Name == "system:serviceaccounts");
+
+        var granted = rules.SelectMany(r => r.ApiGroups.SelectMany(g => r.Resources.SelectMany(res => r.Verbs.Select(v => $"{g}/{res}:{v}")))).Order().ToList();
+        Assert.Equal(RbacRule.AgentRules.SelectMany(r => r.Verbs.Select(v => $"{r.ApiGroup}/{r.Resource}:{v}")).Order().ToList(), granted);
+        Assert.Equal(["/nodes:list", "/nodes:watch", "/pods:list", "/pods:watch", "/services:list", "/services:watch",
+            "discovery.k8s.io/endpointslices:list", "discovery.k8s.io/endpointslices:watch"], granted);
+    }
+
     private List<V1PolicyRule> RulesBoundTo(Func<Rbacv1Subject, bool> subject) =>
         Manifests.All<V1ClusterRoleBinding>()
             .Where(b => b.Subjects.Any(subject))
