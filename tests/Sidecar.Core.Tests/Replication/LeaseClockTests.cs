@@ -86,11 +86,14 @@ public sealed class LeaseClockTests : IAsyncLifetime
         await using var replica = new Replica("node2", clock);
         replica.Restore(
             [
-                new Sidecar.Replication.Record(RecordKey.ForService("agent:node2", service), version, new MicroService { ServiceId = "svc", AppId = "a", ServiceName = "s", Version = "1.0.0" }),
-                new Sidecar.Replication.Record(key, version, new MicroServiceInstance { InstanceId = "i1", ServiceId = "svc", HostName = "h" }),
+                new Sidecar.Replication.Record(RecordKey.ForService("agent:node2", service), version,
+                    new MicroService { ServiceId = "svc", AppId = "a", ServiceName = "s", Version = "1.0.0", Level = "BACK", Status = "UP" }),
+                new Sidecar.Replication.Record(key, version,
+                    new MicroServiceInstance { InstanceId = "i1", ServiceId = "svc", HostName = "h", Endpoints = ["rest://10.0.0.1:8080"], Status = "UP" }),
             ],
             [KeyValuePair.Create(key, new Lease(TimeSpan.FromSeconds(120), s_start + TimeSpan.FromSeconds(30)))]);
         replica.Start();
+        Assert.Equal(0, replica.Gate.RefusedCount(RecordOrigin.Restore));
 
         clock.StepWallClock(TimeSpan.FromHours(2));
         clock.Monotonic.Advance(TimeSpan.FromSeconds(29));
