@@ -23,11 +23,17 @@ internal sealed class Cluster
         foreach (var host in Hosts)
         {
             Attach(host, snapshot);
-            if (config.SeedRecords)
+        }
+
+        if (config.SeedRecords)
+        {
+            // One record object per agent, shared by every replica (records are immutable; keeps 4 M entries small).
+            var records = Hosts.Select(h => h.App.NewInstance("instance")).ToList();
+            foreach (var host in Hosts)
             {
-                foreach (var other in Hosts)
+                foreach (var record in records)
                 {
-                    host.App.Seed("agent:" + other.Name, "instance", 1, other.Name);
+                    host.App.Seed(record);
                 }
             }
         }
@@ -77,8 +83,8 @@ internal sealed class Cluster
 
     private void Attach(SimHost host, MemberSnapshot snapshot)
     {
-        host.App = new SimApp(host, _observer);
         var time = new SimTimeProvider(Loop, host);
+        host.App = new SimApp(host, _observer, time);
         var options = _config.Options(host.Name, host.Address);
         host.Node = new GossipNode(options, new SimTransport(Network, host), host.App, time, new Random((_config.Seed * 1_000_003) + host.Index), snapshot);
         Network.Add(host);

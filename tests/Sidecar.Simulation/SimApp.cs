@@ -1,133 +1,121 @@
 using Sidecar.Gossip;
-using Sidecar.Gossip.Wire;
+using Sidecar.Registry;
+using Sidecar.Replication;
+using Sidecar.Replication.Bridge;
 
 namespace Sidecar.Simulation;
 
 /// <summary>
-/// A miniature replica: records keyed by (source, key), versioned by (clock, writer), merged by highest version; a
-/// dead member's <c>agent:&lt;name&gt;</c> source is dropped as a whole and its late deltas are ignored.
+/// The agent's replica-gossip bridge without the replica: the real <see cref="GossipRecordIndex"/> (its
+/// <see cref="RecordGate"/> and dead-source rules), <see cref="RecordDeltaCodec"/> deltas and <see cref="SourceIndex"/>
+/// digests, used as <c>Sidecar.Agent.Gossip.ReplicaGossipApplication</c> uses them. Records are real instances of
+/// the simulated agent's source, versioned by its own <see cref="HybridLogicalClock"/> on the virtual clock. What the
+/// agent adds on top (the replica's writer loop, LiteDB) is left out: an accepted record counts as learned.
 /// </summary>
-internal sealed class SimApp(SimHost host, ISimObserver observer) : IGossipApplication
+internal sealed class SimApp : IGossipApplication
 {
-    private readonly Dictionary<string, Dictionary<string, (long Clock, string Writer)>> _sources = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _droppedSources = new(StringComparer.Ordinal);
-    private long _clock;
+    /// <summary>The one service every simulated agent registers an instance of.</summary>
+    public const string ServiceId = "5f0c2d3e8a9b4c1d";
 
-    public string LocalSource => "agent:" + host.Name;
+    /// <summary>Bytes per push-pull delta, as the agent (<c>ReplicaGossipApplication.StreamDeltaBytes</c>).</summary>
+    private const int StreamDeltaBytes = 64 * 1024;
 
-    public int SourceCount => _sources.Count;
+    /// <summary>The agent's default tombstone retention.</summary>
+    private static readonly TimeSpan s_tombstoneRetention = TimeSpan.FromMinutes(10);
 
-    public bool Has(string source, string key) => _sources.TryGetValue(source, out var records) && records.ContainsKey(key);
+    private readonly SimHost _host;
+    private readonly ISimObserver _observer;
+    private readonly TimeProvider _time;
+    private readonly GossipRecordIndex _index;
+    private readonly List<Record> _accepted = [];
 
-    /// <summary>Writes a record of the local source and returns its encoded delta.</summary>
-    public byte[] Write(string key)
+    public SimApp(SimHost host, ISimObserver observer, TimeProvider time)
     {
-        var clock = ++_clock;
-        Store(LocalSource, key, clock, host.Name);
-        return Encode(LocalSource, key, clock, host.Name);
+        _host = host;
+        _observer = observer;
+        _time = time;
+        Clock = new HybridLogicalClock(time);
+        Gate = new RecordGate(time);
+        _index = new GossipRecordIndex(Gate, s_tombstoneRetention);
     }
 
-    public void Seed(string source, string key, long clock, string writer) => Store(source, key, clock, writer);
+    public string LocalSource => "agent:" + _host.Name;
+
+    public HybridLogicalClock Clock { get; }
+
+    /// <summary>This agent's gate: refusals of received records, counted per origin and reason.</summary>
+    public RecordGate Gate { get; }
+
+    /// <summary>Deltas that did not decode.</summary>
+    public long MalformedDeltas { get; private set; }
+
+    public int SourceCount => _index.Sources.Count();
+
+    public bool Has(string source, string key) => _index.RecordsOf(source).Any(r => r.Key.Item == key);
+
+    /// <summary>A new version of this agent's instance <paramref name="key"/> (not stored; see <see cref="Seed"/>).</summary>
+    public Record NewInstance(string key) => new(
+        new RecordKey(LocalSource, RecordKind.Instance, "default", "default", ServiceId, key),
+        new RecordVersion(Clock.Next(), _host.Name),
+        new MicroServiceInstance
+        {
+            InstanceId = key,
+            ServiceId = ServiceId,
+            Endpoints = ["rest://" + _host.Address.Split(':')[0] + ":8080"],
+            HostName = _host.Name,
+            Status = "UP",
+            HealthCheck = new HealthCheck { Mode = "push", Interval = 30, Times = 3 },
+        });
+
+    /// <summary>Writes a record of the local source and returns its encoded delta (one record, as the agent broadcasts).</summary>
+    public byte[] Write(string key)
+    {
+        var record = NewInstance(key);
+        _index.Index(record);
+        return RecordDeltaCodec.Encode(record);
+    }
+
+    /// <summary>Holds a record from the start, as a replica loaded from disk (records are immutable: share them).</summary>
+    public void Seed(Record record) => _index.Index(record);
 
     public bool ApplyDelta(ReadOnlySpan<byte> delta)
     {
-        var r = new WireReader(delta);
-        if (!r.String(out var source) || !r.String(out var key) || !r.Int64(out var clock) || !r.String(out var writer) || r.Remaining != 0
-            || _droppedSources.Contains(source))
+        if (!_index.TryAccept(delta, _time.GetUtcNow(), _accepted))
         {
+            MalformedDeltas++;
             return false;
         }
 
-        if (_sources.TryGetValue(source, out var records) && records.TryGetValue(key, out var current)
-            && (current.Clock > clock || (current.Clock == clock && string.CompareOrdinal(current.Writer, writer) >= 0)))
+        foreach (var record in _accepted)
         {
-            return false;
+            // The replica's merge moves the clock past what it accepts; the gate already refused the far future.
+            Clock.Observe(record.Version.Clock);
+            _observer.RecordLearned(_host, record.Key.Source, record.Key.Item);
         }
 
-        Store(source, key, clock, writer);
-        _clock = Math.Max(_clock, clock);
-        observer.RecordLearned(host, source, key);
-        return true;
+        return _accepted.Count > 0;
     }
 
-    public IReadOnlyList<SourceDigest> GetDigest()
-    {
-        var digest = new List<SourceDigest>(_sources.Count);
-        foreach (var (source, records) in _sources)
-        {
-            digest.Add(Digest(source, records));
-        }
+    public IReadOnlyList<SourceDigest> GetDigest() => _index.Digest();
 
-        return digest;
-    }
-
-    public IReadOnlyList<ReadOnlyMemory<byte>> GetDeltas(IReadOnlyCollection<string> sources, IReadOnlyList<SourceDigest> peerDigest)
-    {
-        var peer = peerDigest.ToDictionary(d => d.Source, StringComparer.Ordinal);
-        var deltas = new List<ReadOnlyMemory<byte>>();
-        foreach (var source in sources)
-        {
-            if (!_sources.TryGetValue(source, out var records) || (peer.TryGetValue(source, out var theirs) && theirs == Digest(source, records)))
-            {
-                continue;
-            }
-
-            // A real replica would send only records above the peer's clock when it can; the source is small here.
-            foreach (var (key, version) in records)
-            {
-                deltas.Add(Encode(source, key, version.Clock, version.Writer));
-            }
-        }
-
-        return deltas;
-    }
+    public IReadOnlyList<ReadOnlyMemory<byte>> GetDeltas(IReadOnlyCollection<string> sources, IReadOnlyList<SourceDigest> peerDigest) =>
+        [.. RecordDeltaCodec.Encode(_index.Missing(sources, peerDigest), StreamDeltaBytes).Select(d => (ReadOnlyMemory<byte>)d)];
 
     public void OnMemberChanged(GossipMember member)
     {
-        var source = "agent:" + member.Name;
-        if (member.State is MemberState.Dead or MemberState.Left)
+        if (member.Name != _host.Name)
         {
-            _sources.Remove(source);
-            _droppedSources.Add(source);
-        }
-        else if (member.State == MemberState.Alive)
-        {
-            _droppedSources.Remove(source);
-        }
-
-        observer.MemberChanged(host, member);
-    }
-
-    private void Store(string source, string key, long clock, string writer)
-    {
-        if (!_sources.TryGetValue(source, out var records))
-        {
-            _sources[source] = records = new Dictionary<string, (long, string)>(StringComparer.Ordinal);
+            var source = "agent:" + member.Name;
+            if (member.IsLive)
+            {
+                _index.Undrop(source);
+            }
+            else
+            {
+                _index.Drop(source, _time.GetTimestamp());
+            }
         }
 
-        records[key] = (clock, writer);
-    }
-
-    private static SourceDigest Digest(string source, Dictionary<string, (long Clock, string Writer)> records)
-    {
-        ulong hash = 0;
-        long max = 0;
-        foreach (var (key, version) in records)
-        {
-            hash ^= StableHash.Combine(StableHash.Of(key), StableHash.Combine((ulong)version.Clock, StableHash.Of(version.Writer)));
-            max = Math.Max(max, version.Clock);
-        }
-
-        return new SourceDigest(source, max, records.Count, hash);
-    }
-
-    private static byte[] Encode(string source, string key, long clock, string writer)
-    {
-        var w = new WireWriter();
-        w.String(source);
-        w.String(key);
-        w.Int64(clock);
-        w.String(writer);
-        return w.ToArray();
+        _observer.MemberChanged(_host, member);
     }
 }
