@@ -4,6 +4,20 @@ using System.Text;
 using Sidecar.Simulation;
 
 // Usage: dotnet run -c Release --project tests/Sidecar.Simulation -- [--nodes 1000] [--seeds 20] [--large] [--out RESULTS.md]
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine("""
+        Usage: dotnet run -c Release --project tests/Sidecar.Simulation -- [options]
+          --nodes N          agents in the P4/P5/P6 runs (default 1000)
+          --seeds N          seeds per P4/P5 run (default 10)
+          --only p4|p5|p6    run one scenario (P7 owners always runs)
+          --large            add the 10,000-agent runs (P4, P6 idle)
+          --large-seeds N    seeds of the 10,000-agent P4 run (default 2)
+          --out FILE         also write the report to FILE (RESULTS.md format)
+        """);
+    return;
+}
+
 var nodes = Arg("--nodes", 1000);
 var seeds = Arg("--seeds", 10);
 var large = args.Contains("--large");
