@@ -33,6 +33,9 @@ internal static class AgentHost
         });
         // Per-request framework logs cost more than a lookup; keep warnings and above.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Polly logs every execution and its result at Information (several lines per pull, every sync interval);
+        // retries, timeouts and breaker changes are warnings and stay.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         var services = builder.Services;
         services.AddSingleton(options);
         configureServices?.Invoke(services);

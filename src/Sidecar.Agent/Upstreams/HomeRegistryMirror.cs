@@ -101,14 +101,14 @@ internal sealed partial class HomeRegistryMirror(UpstreamClient client, Replica 
         var created = await client.SendAsync(HttpMethod.Post, $"{Registry}/microservices", serviceBody, cancellationToken);
         if (!created.IsOk && !created.IsError(400010))
         {
-            throw new UpstreamException($"registering service {service.ServiceId} answered {(int)created.Status}: {created.Text}", transient: false);
+            throw new UpstreamException($"registering service {service.ServiceId} answered {(int)created.Status}: {created.Excerpt()}", transient: false);
         }
 
         var instanceBody = JsonSerializer.SerializeToUtf8Bytes(new RegisterInstanceRequest { Instance = instance }, SidecarJsonContext.Default.RegisterInstanceRequest);
         var registered = await client.SendAsync(HttpMethod.Post, $"{Registry}/microservices/{service.ServiceId}/instances", instanceBody, cancellationToken);
         if (!registered.IsOk)
         {
-            throw new UpstreamException($"registering instance {instance.InstanceId} answered {(int)registered.Status}: {registered.Text}", transient: false);
+            throw new UpstreamException($"registering instance {instance.InstanceId} answered {(int)registered.Status}: {registered.Excerpt()}", transient: false);
         }
 
         _registered[instance.InstanceId!] = service.ServiceId!;

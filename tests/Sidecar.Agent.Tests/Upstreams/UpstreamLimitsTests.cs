@@ -48,6 +48,21 @@ public sealed class UpstreamLimitsTests
     }
 
     [Fact]
+    public void Response_LargeBody_TextFormsStayShort()
+    {
+        // Polly's telemetry logs every result through ToString: a 12 MB list must not become a 12 MB log line.
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"errorCode\":\"400010\",\"detail\":\"" + new string('x', 1 << 20) + "\"}");
+        var answer = new UpstreamResponse(System.Net.HttpStatusCode.BadRequest, body, "7", "application/json");
+
+        Assert.True(answer.ToString().Length < 200, answer.ToString());
+        Assert.Contains($"{body.Length} bytes", answer.ToString(), StringComparison.Ordinal);
+        Assert.True(answer.Excerpt().Length < 400, answer.Excerpt().Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.StartsWith("{\"errorCode\":\"400010\"", answer.Excerpt(), StringComparison.Ordinal);
+        Assert.True(answer.IsError(400010));
+        Assert.False(answer.IsError(400011));
+    }
+
+    [Fact]
     public async Task Pull_EndlessBody_FailsAtTheConfiguredLimitAndHangsUp()
     {
         await using var remote = await FakeServiceCenter.StartAsync("svc-remote-1", "Remote");
