@@ -122,12 +122,46 @@ public sealed class GossipReplayTests : IAsyncDisposable
         Assert.InRange(HybridLogicalClock.ToTime(target.Replica.Clock.Next()), DateTimeOffset.UtcNow.AddSeconds(-30), DateTimeOffset.UtcNow.AddSeconds(30));
     }
 
+    [Fact]
+    public async Task KeyHoldingPeerWithMalformedRecords_NothingApplied_GoodRecordsSpread_GateCounts()
+    {
+        var target = await StartAgentAsync("target");
+        var sender = await StartAgentAsync("sender");
+        var good = RecordKey.ForInstance("agent:sender", GossipTestRecords.Service, "i-good");
+        var noHost = RecordKey.ForInstance("agent:sender", GossipTestRecords.Service, "i-nohost");
+        var nullTags = RecordKey.ForTags("agent:sender", GossipTestRecords.Service);
+        await sender.Replica.WriteAsync(w =>
+        {
+            // The sender's own writer does not validate: this is what a buggy or hostile key holder can put on the wire.
+            w.Put(good, Instance(good));
+            w.Put(noHost, Instance(noHost) with { HostName = "" });
+            w.Put(nullTags, new TagsValue(null!));
+            return 0;
+        }, Ct);
+
+        sender.Agent.Node.Join([target.Transport.LocalEndpoint!.ToString()]);
+        await WaitForAsync(() => StateOf(target.Replica, good) == "alive", "the good record reaching the target");
+        await WaitForAsync(() => target.Replica.Gate.RefusedCount(RecordOrigin.Gossip) >= 2, "the target's gate refusing both malformed records");
+
+        Assert.Equal("absent", StateOf(target.Replica, noHost));
+        Assert.Equal("absent", StateOf(target.Replica, nullTags));
+        Assert.True(target.Replica.Gate.RefusedCount(RecordOrigin.Gossip, RecordGate.InvalidValue) >= 1);
+        Assert.True(target.Replica.Gate.RefusedCount(RecordOrigin.Gossip, RecordGate.MissingMember) >= 1);
+
+        // The target's writer loop is alive: a write after the refusals goes through.
+        var after = RecordKey.ForInstance("agent:target", GossipTestRecords.Service, "i-after");
+        await target.Replica.WriteAsync(w => { w.Put(after, Instance(after)); return 0; }, Ct);
+        Assert.Equal("alive", StateOf(target.Replica, after));
+    }
+
     private static MicroServiceInstance Instance(RecordKey key) =>
         new() { InstanceId = key.Item, ServiceId = GossipTestRecords.Service.ServiceId, HostName = "h", Endpoints = ["rest://10.0.0.1:8080"], Status = "UP" };
 
-    private static string StateOf(Replica replica)
+    private static string StateOf(Replica replica) => StateOf(replica, s_probe);
+
+    private static string StateOf(Replica replica, RecordKey key)
     {
-        var record = replica.WriteAsync(w => w.Get(s_probe), CancellationToken.None).GetAwaiter().GetResult();
+        var record = replica.WriteAsync(w => w.Get(key), CancellationToken.None).GetAwaiter().GetResult();
         return record is null ? "absent" : record.IsTombstone ? "deleted" : "alive";
     }
 
