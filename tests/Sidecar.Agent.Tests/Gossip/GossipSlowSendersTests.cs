@@ -53,7 +53,7 @@ public sealed class GossipSlowSendersTests : IAsyncDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var target = new IPEndPoint(IPAddress.Loopback, port0);
         var from = Enumerable.Repeat(IPAddress.Loopback, 16).Concat(Enumerable.Range(2, 32).Select(i => IPAddress.Parse($"127.0.0.{i}")));
-        var senders = from.Select(address => SlowSenderAsync(address, target, stop.Token)).ToList();
+        var senders = from.Select(address => SlowSender.RunAsync(address, target, stop.Token)).ToList();
         long peak = 0;
         var sampler = Task.Run(async () =>
         {
@@ -87,42 +87,6 @@ public sealed class GossipSlowSendersTests : IAsyncDisposable
         Assert.True(counters.GetProperty("streamsIn").GetInt64() > 0, "n0 took push-pull streams from n1");
         Assert.True(peak < idle + (32L << 20), $"RSS went from {idle >> 20} MiB to {peak >> 20} MiB");
         Assert.False(n0.HasExited);
-    }
-
-    private static async Task SlowSenderAsync(IPAddress from, IPEndPoint target, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new IPEndPoint(from, 0));
-                await socket.ConnectAsync(target, cancellationToken);
-                await socket.SendAsync(new byte[] { 0, 0x80, 0, 0 }, SocketFlags.None, cancellationToken);
-                while (true)
-                {
-                    await Task.Delay(100, cancellationToken);
-                    await socket.SendAsync(new byte[] { 7 }, SocketFlags.None, cancellationToken);
-                }
-            }
-            catch (SocketException)
-            {
-                // Dropped by the agent: connect again.
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(1000, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 
     /// <summary>The agent process started on <paramref name="dataDir"/> (found by its command line).</summary>

@@ -36,7 +36,7 @@ public sealed class TransportLimitsTests : IAsyncDisposable
         // 16 slow senders share the key holder's address, 24 more come from 24 other addresses. Each sends the old
         // framing's length prefix claiming 8 MiB, then a byte every 100 ms, and reconnects when dropped.
         var from = Enumerable.Repeat(IPAddress.Loopback, 16).Concat(Enumerable.Range(2, 24).Select(i => IPAddress.Parse($"127.0.0.{i}")));
-        var senders = from.Select(address => SlowSenderAsync(address, target.LocalEndpoint!, _stop.Token)).ToList();
+        var senders = from.Select(address => SlowSender.RunAsync(address, target.LocalEndpoint!, _stop.Token)).ToList();
 
         var maxPending = 0;
         long maxBuffered = 0;
@@ -234,46 +234,6 @@ public sealed class TransportLimitsTests : IAsyncDisposable
 
         using var udp = new UdpClient(AddressFamily.InterNetwork);
         await udp.SendAsync(packet, target.LocalEndpoint!, Ct);
-    }
-
-    /// <summary>
-    /// Connects from <paramref name="from"/>, claims an 8 MiB message, then sends a byte every 100 ms; again a second
-    /// after being dropped (hammering instead would be a connection flood, which the per-address rate limit handles).
-    /// </summary>
-    private static async Task SlowSenderAsync(IPAddress from, IPEndPoint target, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new IPEndPoint(from, 0));
-                await socket.ConnectAsync(target, cancellationToken);
-                await socket.SendAsync(new byte[] { 0, 0x80, 0, 0 }, SocketFlags.None, cancellationToken);
-                while (true)
-                {
-                    await Task.Delay(100, cancellationToken);
-                    await socket.SendAsync(new byte[] { 7 }, SocketFlags.None, cancellationToken);
-                }
-            }
-            catch (SocketException)
-            {
-                // Dropped by the target: connect again.
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(1000, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 
     private static async Task<bool> IsClosedAsync(Socket socket)
