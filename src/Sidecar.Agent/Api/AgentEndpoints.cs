@@ -142,7 +142,7 @@ internal static class AgentEndpoints
     /// <summary>The cluster an instance came from: its <c>cluster</c> property, set by upstream sources; local otherwise.</summary>
     private static string? ClusterOf(MicroServiceInstance instance) => instance.Properties?.GetValueOrDefault("cluster");
 
-    private static ScError? ParseIndex(string? text, out long? index)
+    internal static ScError? ParseIndex(string? text, out long? index)
     {
         index = null;
         if (text is null)
@@ -166,7 +166,7 @@ internal static class AgentEndpoints
     }
 
     /// <summary>Parses <c>wait</c> as Consul does: <c>10s</c>, <c>5m</c>, <c>250ms</c>, or plain seconds.</summary>
-    private static ScError? ParseWait(string? text, out TimeSpan wait)
+    internal static ScError? ParseWait(string? text, out TimeSpan wait)
     {
         wait = s_defaultWait;
         if (text is null)

@@ -91,6 +91,8 @@ internal static class AgentHost
         AdminEndpoints.Map(app);
         AgentEndpoints.Map(app);
         Gossip.GossipEndpoints.Map(app);
+        ServiceListEndpoint.Map(app);
+        Ui.StatusPage.Map(app);
     }
 
     private static Storage OpenStorage(AgentOptions options, IServiceProvider services)
