@@ -21,8 +21,9 @@ internal static class ServiceListEndpoint
 
     private static async Task ListAsync(HttpContext context, Replica replica)
     {
-        var error = AgentEndpoints.ParseIndex(Query(context, "index"), out var index)
-            ?? AgentEndpoints.ParseWait(Query(context, "wait"), out var wait);
+        var indexError = AgentEndpoints.ParseIndex(Query(context, "index"), out var index);
+        var waitError = AgentEndpoints.ParseWait(Query(context, "wait"), out var wait);
+        var error = indexError ?? waitError;
         if (error is not null)
         {
             await WriteErrorAsync(context, error);

@@ -79,7 +79,9 @@ internal static partial class StatusPage
         var api = addresses?.FirstOrDefault(a => healthPort is null || !a.EndsWith(":" + healthPort, StringComparison.Ordinal));
         if (api is not null)
         {
-            Log.StatusPageAt(services.GetRequiredService<ILoggerFactory>().CreateLogger("Sidecar.Agent.Ui"), api.TrimEnd('/') + "/ui");
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Sidecar.Agent.Ui");
+            var url = api.TrimEnd('/') + "/ui";
+            Log.StatusPageAt(logger, url);
         }
     }
 

@@ -33,8 +33,8 @@ public sealed class ServiceListApiTests : IAsyncLifetime
         Assert.Equal(json.GetProperty("index").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("X-Sidecar-Index").Single());
         var services = json.GetProperty("services").EnumerateArray().ToList();
         Assert.Equal(2, services.Count);
-        Assert.Equal("other", services[1].GetProperty("appId").GetString());
-        var shop = services[0];
+        Assert.Equal(["other", "shop"], services.Select(s => s.GetProperty("appId").GetString()));
+        var shop = services[1];
         Assert.Equal(name, shop.GetProperty("serviceName").GetString());
         Assert.Equal("", shop.GetProperty("environment").GetString());
         Assert.Equal(["2.0.0", "1.0.0"], shop.GetProperty("versions").EnumerateArray().Select(v => v.GetString()));

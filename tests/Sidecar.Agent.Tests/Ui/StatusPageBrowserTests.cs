@@ -28,15 +28,15 @@ public sealed class StatusPageBrowserTests : IDisposable
         await using var agent = await SidecarProcess.StartAsync(_dataDir);
         var name = UniqueName("ui");
         var serviceId = await PostAsync(agent, "/v4/default/registry/microservices",
-            $$"""{"service":{"serviceName":"{{name}}","appId":"shop","version":"1.2.0"}}""", "serviceId");
+            $$$"""{"service":{"serviceName":"{{{name}}}","appId":"shop","version":"1.2.0"}}""", "serviceId");
         var instanceId = await PostAsync(agent, $"/v4/default/registry/microservices/{serviceId}/instances",
             """{"instance":{"hostName":"web-1","endpoints":["rest://10.0.0.7:8080"]}}""", "instanceId");
 
         await using var browser = await HeadlessChromium.StartAsync(chromium!, Ct);
         await browser.NavigateAsync($"http://127.0.0.1:{agent.Port}/ui", Ct);
         await PageEventuallyAsync(browser, $"text('services').includes({Js(name)}) && text('services').includes('1 (1)')", "the service shows one UP instance");
-        Assert.True(await browser.EvaluateAsync<bool>("text('sources').includes('agent:') && text('sources').includes('fresh')", Ct), "the local source is listed as fresh");
-        Assert.True(await browser.EvaluateAsync<bool>("text('members').includes('alive')", Ct), "the agent itself is listed as an alive member");
+        Assert.True(await PageAsync(browser, "text('sources').includes('agent:') && text('sources').includes('fresh')"), "the local source is listed as fresh");
+        Assert.True(await PageAsync(browser, "text('members').includes('alive')"), "the agent itself is listed as an alive member");
 
         // Drill down the way a person does: click the service's link.
         await browser.EvaluateAsync<bool>($"[...document.querySelectorAll('#services a')].find(a => a.textContent === {Js(name)}).click() ?? true", Ct);
@@ -64,9 +64,10 @@ public sealed class StatusPageBrowserTests : IDisposable
 
     /// <summary>Polls a condition in the page; <c>text(id)</c> is the text of the element with that id.</summary>
     private static Task PageEventuallyAsync(HeadlessChromium browser, string condition, string because) =>
-        EventuallyAsync(
-            () => browser.EvaluateAsync<bool>($"(() => {{ const text = id => document.getElementById(id).textContent; return {condition}; }})()", Ct),
-            because);
+        EventuallyAsync(() => PageAsync(browser, condition), because);
+
+    private static Task<bool> PageAsync(HeadlessChromium browser, string condition) =>
+        browser.EvaluateAsync<bool>($"(() => {{ const text = id => document.getElementById(id).textContent; return {condition}; }})()", Ct);
 
     private static async Task SaveScreenshotAsync(HeadlessChromium browser, string fileName)
     {
