@@ -25,7 +25,16 @@ public sealed class StatusPageBrowserTests : IDisposable
         var chromium = HeadlessChromium.FindExecutable();
         Assert.SkipWhen(chromium is null, "no chromium on PATH (apt-get install chromium, or set SIDECAR_CHROMIUM); .ci/services installs it for CI");
 
-        await using var agent = await SidecarProcess.StartAsync(_dataDir);
+        var healthPort = SidecarProcess.FreeTcpPort();
+        await using var agent = await SidecarProcess.StartAsync(_dataDir, null, "--health-listen", $"127.0.0.1:{healthPort}");
+        using (var health = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}") })
+        using (var onHealth = await health.GetAsync("/ui", Ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, onHealth.StatusCode);
+        }
+
+        await EventuallyAsync(() => Task.FromResult(agent.Output.Contains($"Status page: http://127.0.0.1:{agent.Port}/ui", StringComparison.Ordinal)),
+            "the agent logs the page's address on the API listener (not the health listener)");
         var name = UniqueName("ui");
         var serviceId = await PostAsync(agent, "/v4/default/registry/microservices",
             $$$"""{"service":{"serviceName":"{{{name}}}","appId":"shop","version":"1.2.0"}}""", "serviceId");

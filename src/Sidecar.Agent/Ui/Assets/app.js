@@ -7,6 +7,7 @@
   const RETRY_MS = 3000;
   const $ = (id) => document.getElementById(id);
   let drillAbort = null;
+  const shown = new Map();
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -47,8 +48,13 @@
     cell(row, state, `state-${state}`);
   }
 
-  /** Replaces a table's rows: one per item, or one "none" row. */
+  /** Replaces a table's rows (one per item, or one "none" row) when they changed; unchanged rows keep focus. */
   function fill(tableId, items, addRow, none) {
+    const json = JSON.stringify(items);
+    if (shown.get(tableId) === json) {
+      return;
+    }
+    shown.set(tableId, json);
     const body = $(tableId).tBodies[0];
     body.replaceChildren();
     for (const item of items) {
@@ -186,6 +192,7 @@
     if (service) {
       $('instances-title').textContent = `Instances of ${service.name} (app ${service.app}${service.env ? `, environment ${service.env}` : ''})`;
       $('instances').tBodies[0].replaceChildren();
+      shown.delete('instances');
       drillAbort = new AbortController();
       drill(service, drillAbort.signal);
     }
