@@ -63,6 +63,24 @@ internal sealed class SidecarProcess : IAsyncDisposable
         return agent;
     }
 
+    /// <summary>
+    /// Starts an agent under <paramref name="wrapper"/> (a command that ends by exec-ing its arguments, e.g.
+    /// <c>unshare</c>, so the process id stays the agent's) and waits until it is ready.
+    /// </summary>
+    public static async Task<SidecarProcess> StartWrappedAsync(IReadOnlyList<string> wrapper, string dataDir, int? port, IReadOnlyDictionary<string, string>? environment, params string[] extra)
+    {
+        var agent = Launch(dataDir, port ?? FreePort(), environment, extra, wrapper);
+        await agent.WaitReadyAsync();
+        return agent;
+    }
+
+    /// <summary>Sends a signal (STOP, CONT, …) to the agent.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Starts an agent expected to refuse to run; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(string dataDir, IReadOnlyDictionary<string, string>? environment, params string[] extra)
     {
@@ -72,11 +90,12 @@ internal sealed class SidecarProcess : IAsyncDisposable
         return (agent._process.ExitCode, string.Join('\n', agent._output));
     }
 
-    private static SidecarProcess Launch(string dataDir, int port, IReadOnlyDictionary<string, string>? environment, string[] extra)
+    private static SidecarProcess Launch(string dataDir, int port, IReadOnlyDictionary<string, string>? environment, string[] extra, IReadOnlyList<string>? wrapper = null)
     {
         var sidecar = Path.Combine(AppContext.BaseDirectory, "sidecar.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { sidecar, "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir }.Concat(extra))
+        string[] command = [.. wrapper ?? [], "dotnet", sidecar, "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir, .. extra];
+        var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in command.Skip(1))
         {
             info.ArgumentList.Add(arg);
         }

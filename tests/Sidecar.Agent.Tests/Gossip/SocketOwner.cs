@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace Sidecar.Agent.Tests.Gossip;
+
+/// <summary>
+/// Which process holds a loopback TCP client socket, from <c>/proc/net/tcp</c> and <c>/proc/&lt;pid&gt;/fd</c>: lets a
+/// fake server count its clients per agent process without the agents saying who they are.
+/// </summary>
+internal static class SocketOwner
+{
+    /// <returns>The process id, or -1 when not found.</returns>
+    public static int ProcessOf(int clientPort, int serverPort)
+    {
+        var inode = InodeOf(clientPort, serverPort);
+        if (inode is null)
+        {
+            return -1;
+        }
+
+        var target = $"socket:[{inode}]";
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (var fd in Directory.EnumerateFiles(Path.Combine(dir, "fd")))
+                {
+                    if (new FileInfo(fd).LinkTarget == target)
+                    {
+                        return pid;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return -1;
+    }
+
+    private static string? InodeOf(int clientPort, int serverPort)
+    {
+        var local = ":" + clientPort.ToString("X4", CultureInfo.InvariantCulture);
+        var remote = ":" + serverPort.ToString("X4", CultureInfo.InvariantCulture);
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 9 && fields[1].EndsWith(local, StringComparison.Ordinal) && fields[2].EndsWith(remote, StringComparison.Ordinal))
+            {
+                return fields[9];
+            }
+        }
+
+        return null;
+    }
+}
