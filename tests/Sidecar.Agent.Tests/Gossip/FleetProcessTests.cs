@@ -103,8 +103,8 @@ public sealed class FleetProcessTests : IAsyncDisposable
         }
 
         Assert.True(Volatile.Read(ref pulls) - before > 0, "the remote was pulled");
-        Assert.Equal(2, pulling.Length);
         Assert.All(pulling, pid => Assert.Contains(agents, a => a.ProcessId == pid));
+        Assert.Equal(2, pulling.Length);
 
         // (b) SIGKILL the first agent; restarted on its data dir with an unreachable --join, it rejoins through the
         // members it saved.
@@ -131,7 +131,7 @@ public sealed class FleetProcessTests : IAsyncDisposable
             (await Task.WhenAll(agents.Select(AliveMembersAsync))).All(m => m.Count == 5));
         var reconnect = sinceEmpty.Elapsed;
 
-        TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
+        Report(string.Create(CultureInfo.InvariantCulture,
             $"fleet of 5 through one name formed in {formed.ElapsedMilliseconds} ms (processes started together); pullers of the remote: {pulling.Length} of 5; " +
             $"killed n0 restarted: ready {ready.TotalMilliseconds:F0} ms after launch, alive everywhere {rejoin.TotalMilliseconds:F0} ms after ready; " +
             $"seed restarted empty found by reconnect in {reconnect.TotalMilliseconds:F0} ms (reconnect interval 7.5 s ± 50 %, 4 peers)"));
@@ -182,7 +182,7 @@ public sealed class FleetProcessTests : IAsyncDisposable
         await Task.Delay(TimeSpan.FromSeconds(9), Ct);
         Assert.True(await CountEverywhereAsync(agents, "before-a", 0) && await CountEverywhereAsync(agents, "before-b", 0), "a deleted instance came back");
         Assert.True(await CountEverywhereAsync(agents, "during-a", 1) && await CountEverywhereAsync(agents, "during-b", 1));
-        TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
+        Report(string.Create(CultureInfo.InvariantCulture,
             $"split 3/2 both ways, healed: converged in {converged.TotalMilliseconds:F0} ms"));
     }
 
@@ -261,8 +261,15 @@ public sealed class FleetProcessTests : IAsyncDisposable
         Assert.Equal(0, await FindCountAsync(peer));
         var stopped = Stopwatch.StartNew();
         Assert.Equal(0, await pod.TerminateAsync());
-        TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
+        Report(string.Create(CultureInfo.InvariantCulture,
             $"drain (delay 2 s): gone at the peer after {gone!.Value.TotalMilliseconds:F0} ms, call returned after {returned.TotalMilliseconds:F0} ms; second call {again.ElapsedMilliseconds} ms; SIGTERM to exit {stopped.ElapsedMilliseconds} ms"));
+    }
+
+    /// <summary>Figures: in the test's output (detailed console logger) and as a diagnostic message.</summary>
+    private static void Report(string figures)
+    {
+        TestContext.Current.TestOutputHelper?.WriteLine(figures);
+        TestContext.Current.SendDiagnosticMessage(figures);
     }
 
     private static string PodIp(int i) => "127.0.0." + (11 + i).ToString(CultureInfo.InvariantCulture);

@@ -47,7 +47,8 @@ internal static class SocketOwner
     {
         var local = ":" + clientPort.ToString("X4", CultureInfo.InvariantCulture);
         var remote = ":" + serverPort.ToString("X4", CultureInfo.InvariantCulture);
-        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        // .NET's HTTP client opens dual-mode IPv6 sockets: a connection to 127.0.0.1 is listed in tcp6 (::ffff:127.0.0.1).
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1).Concat(File.ReadLines("/proc/net/tcp6").Skip(1)))
         {
             // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);

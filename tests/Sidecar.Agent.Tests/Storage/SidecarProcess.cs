@@ -77,6 +77,11 @@ internal sealed class SidecarProcess : IAsyncDisposable
     /// <summary>Sends a signal (STOP, CONT, …) to the agent.</summary>
     public void Signal(string signal)
     {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
         using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
