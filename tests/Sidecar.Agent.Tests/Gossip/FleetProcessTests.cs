@@ -113,7 +113,7 @@ public sealed class FleetProcessTests : IAsyncDisposable
         await EventuallyAsync(s_deadBound, "the others see n0 dead", async () =>
             (await Task.WhenAll(others.Select(MembersAsync))).All(m => m.Single(x => x.Name == "n0").State == "dead"));
         var launched = Stopwatch.StartNew();
-        agents[0] = await StartPodAsync(0, "n0", ["--join", $"127.0.0.99:{_gossipPort}"]);
+        agents[0] = await StartPodAsync(0, "n0", ["--join", $"127.0.0.99:{_gossipPort}"], joinPeers: false);
         var ready = launched.Elapsed;
         var sinceReady = Stopwatch.StartNew();
         await EventuallyAsync(TimeSpan.FromSeconds(10), "the restarted n0 is alive everywhere (from its saved members)", async () =>
@@ -125,7 +125,7 @@ public sealed class FleetProcessTests : IAsyncDisposable
         agents[0].Kill();
         await EventuallyAsync(s_deadBound, "the others see n0 dead again", async () =>
             (await Task.WhenAll(others.Select(MembersAsync))).All(m => m.Single(x => x.Name == "n0").State == "dead"));
-        agents[0] = await StartPodAsync(0, "n0", [], dataDir: "n0-empty");
+        agents[0] = await StartPodAsync(0, "n0", [], dataDir: "n0-empty", joinPeers: false);
         var sinceEmpty = Stopwatch.StartNew();
         await EventuallyAsync(TimeSpan.FromSeconds(20), "the others reconnect to the seed restarted empty", async () =>
             (await Task.WhenAll(agents.Select(AliveMembersAsync))).All(m => m.Count == 5));
@@ -274,8 +274,11 @@ public sealed class FleetProcessTests : IAsyncDisposable
 
     private static string PodIp(int i) => "127.0.0." + (11 + i).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>An agent as the injector starts it: pod IP, the same gossip port everywhere, key file, join through the peers name.</summary>
-    private async Task<SidecarProcess> StartPodAsync(int i, string name, string[] extra, string? dataDir = null)
+    /// <summary>
+    /// An agent as the injector starts it: pod IP, the same gossip port everywhere, key file, join through the peers
+    /// name (unless <c>joinPeers</c> is false).
+    /// </summary>
+    private async Task<SidecarProcess> StartPodAsync(int i, string name, string[] extra, string? dataDir = null, bool joinPeers = true)
     {
         var env = new Dictionary<string, string>
         {
@@ -284,7 +287,7 @@ public sealed class FleetProcessTests : IAsyncDisposable
             ["POD_NAME"] = name,
             ["SIDECAR_GOSSIP_KEY_FILE"] = _keyFile,
         };
-        string[] args = ["--node-name", name, "--gossip-bind", $"{PodIp(i)}:{_gossipPort}", .. extra.Contains("--join") ? [] : new[] { "--join", $"{PeersName}:{_gossipPort}" }, .. extra];
+        string[] args = ["--node-name", name, "--gossip-bind", $"{PodIp(i)}:{_gossipPort}", .. joinPeers ? new[] { "--join", $"{PeersName}:{_gossipPort}" } : [], .. extra];
         string[] wrapper = ["unshare", "-rm", "sh", "-c", "mount --bind \"$0\" /etc/hosts && exec \"$@\"", _hostsFile];
         var agent = await SidecarProcess.StartWrappedAsync(wrapper, Path.Combine(_root, dataDir ?? name), null, env, args);
         _agents.Add(agent);
@@ -301,7 +304,11 @@ public sealed class FleetProcessTests : IAsyncDisposable
         app.MapGet("/v4/default/registry/microservices", (HttpContext context) =>
         {
             var clientPort = context.Connection.RemotePort;
-            var pid = owners.GetOrAdd(clientPort, p => SocketOwner.ProcessOf(p, context.Connection.LocalPort));
+            if (!owners.TryGetValue(clientPort, out var pid) && (pid = SocketOwner.ProcessOf(clientPort, context.Connection.LocalPort)) > 0)
+            {
+                owners[clientPort] = pid;
+            }
+
             pulledBy(pid);
             return Results.Text("{}", "application/json");
         });

@@ -25,18 +25,32 @@ internal static class SocketOwner
                 continue;
             }
 
-            try
+            List<string> fds = [];
+            for (var attempt = 0; attempt < 3 && fds.Count == 0; attempt++)
             {
-                foreach (var fd in Directory.EnumerateFiles(Path.Combine(dir, "fd")))
+                try
+                {
+                    fds = [.. Directory.EnumerateFiles(Path.Combine(dir, "fd"))];
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Gone, not ours, or a descriptor closed while listing: try again (a gone process fails thrice).
+                }
+            }
+
+            foreach (var fd in fds)
+            {
+                // A busy process (gossip opens and closes connections all the time) closes descriptors while we look.
+                try
                 {
                     if (new FileInfo(fd).LinkTarget == target)
                     {
                         return pid;
                     }
                 }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                }
             }
         }
 
