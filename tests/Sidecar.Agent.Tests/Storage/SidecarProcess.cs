@@ -196,6 +196,10 @@ internal sealed class SidecarProcess : IAsyncDisposable
             catch (HttpRequestException)
             {
             }
+            catch (TaskCanceledException)
+            {
+                // The client's 30 s timeout on a machine loaded enough to stall the starting agent: ask again.
+            }
 
             await Task.Delay(25);
         }
