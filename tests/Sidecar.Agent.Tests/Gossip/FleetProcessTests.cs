@@ -78,7 +78,7 @@ public sealed class FleetProcessTests : IAsyncDisposable
         Skip.IfNoMountNamespace();
         var pullers = new HashSet<int>();
         var pulls = 0;
-        await using var remote = await FakeRemoteAsync(pid => { lock (pullers) { pullers.Add(pid); } Interlocked.Increment(ref pulls); });
+        await using var remote = await FakeRemoteAsync(AgentPids, pid => { lock (pullers) { pullers.Add(pid); } Interlocked.Increment(ref pulls); });
         string[] upstream = ["--clusters", $"remote={remote.Urls.First()}", "--sync-interval", "200ms"];
 
         var formed = Stopwatch.StartNew();
@@ -272,6 +272,14 @@ public sealed class FleetProcessTests : IAsyncDisposable
         TestContext.Current.SendDiagnosticMessage(figures);
     }
 
+    private int[] AgentPids()
+    {
+        lock (_agents)
+        {
+            return [.. _agents.Where(a => !a.HasExited).Select(a => a.ProcessId)];
+        }
+    }
+
     private static string PodIp(int i) => "127.0.0." + (11 + i).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
@@ -290,12 +298,16 @@ public sealed class FleetProcessTests : IAsyncDisposable
         string[] args = ["--node-name", name, "--gossip-bind", $"{PodIp(i)}:{_gossipPort}", .. joinPeers ? new[] { "--join", $"{PeersName}:{_gossipPort}" } : [], .. extra];
         string[] wrapper = ["unshare", "-rm", "sh", "-c", "mount --bind \"$0\" /etc/hosts && exec \"$@\"", _hostsFile];
         var agent = await SidecarProcess.StartWrappedAsync(wrapper, Path.Combine(_root, dataDir ?? name), null, env, args);
-        _agents.Add(agent);
+        lock (_agents)
+        {
+            _agents.Add(agent);
+        }
+
         return agent;
     }
 
     /// <summary>A remote Service-Center that reports, for each request, the process id holding the client's socket.</summary>
-    private static async Task<WebApplication> FakeRemoteAsync(Action<int> pulledBy)
+    private static async Task<WebApplication> FakeRemoteAsync(Func<int[]> candidates, Action<int> pulledBy)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -304,7 +316,7 @@ public sealed class FleetProcessTests : IAsyncDisposable
         app.MapGet("/v4/default/registry/microservices", (HttpContext context) =>
         {
             var clientPort = context.Connection.RemotePort;
-            if (!owners.TryGetValue(clientPort, out var pid) && (pid = SocketOwner.ProcessOf(clientPort, context.Connection.LocalPort)) > 0)
+            if (!owners.TryGetValue(clientPort, out var pid) && (pid = SocketOwner.ProcessOf(clientPort, context.Connection.LocalPort, candidates())) > 0)
             {
                 owners[clientPort] = pid;
             }

@@ -8,8 +8,12 @@ namespace Sidecar.Agent.Tests.Gossip;
 /// </summary>
 internal static class SocketOwner
 {
+    /// <param name="clientPort">The client's (ephemeral) port, as the server sees it.</param>
+    /// <param name="serverPort">The server's port.</param>
+    /// <param name="candidates">The processes to look in: scanning every process of a busy machine takes long enough for
+    /// the client to give up on its request and close the socket.</param>
     /// <returns>The process id, or -1 when not found.</returns>
-    public static int ProcessOf(int clientPort, int serverPort)
+    public static int ProcessOf(int clientPort, int serverPort, IEnumerable<int> candidates)
     {
         var inode = InodeOf(clientPort, serverPort);
         if (inode is null)
@@ -18,12 +22,9 @@ internal static class SocketOwner
         }
 
         var target = $"socket:[{inode}]";
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in candidates)
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
+            var dir = "/proc/" + pid.ToString(CultureInfo.InvariantCulture);
 
             List<string> fds = [];
             for (var attempt = 0; attempt < 3 && fds.Count == 0; attempt++)
