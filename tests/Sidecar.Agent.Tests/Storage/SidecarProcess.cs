@@ -70,7 +70,17 @@ internal sealed class SidecarProcess : IAsyncDisposable
     public static async Task<SidecarProcess> StartWrappedAsync(IReadOnlyList<string> wrapper, string dataDir, int? port, IReadOnlyDictionary<string, string>? environment, params string[] extra)
     {
         var agent = Launch(dataDir, port ?? FreePort(), environment, extra, wrapper);
-        await agent.WaitReadyAsync();
+        try
+        {
+            await agent.WaitReadyAsync();
+        }
+        catch
+        {
+            // Not returned, so nobody else would stop it.
+            await agent.DisposeAsync();
+            throw;
+        }
+
         return agent;
     }
 
