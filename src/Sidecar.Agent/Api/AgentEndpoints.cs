@@ -31,8 +31,28 @@ internal static class AgentEndpoints
                 ? WriteText(context, StatusCodes.Status200OK, "ready")
                 : WriteText(context, StatusCodes.Status503ServiceUnavailable, "not ready: " + notReady));
         });
+        v1.MapGet("/drain", Drain);
         v1.MapGet("/services/{serviceName}/instances", Instances);
         v1.MapGet("/sources", (HttpContext context, SourceTracker sources, Replica replica, Gossip.GossipOwnership owners) => WriteJsonAsync(context, SourcesOf(sources, replica, owners), AgentJsonContext.Default.SourcesResponse));
+    }
+
+    /// <summary>
+    /// The app containers' <c>preStop</c> hook (kubelet <c>httpGet</c>, so GET): unregisters the auto-registered
+    /// instance, waits the drain delay so that peers see it, then answers 200. Idempotent: a repeated or concurrent
+    /// call waits for the same drain. Without auto-registration there is nothing to drain: 200 at once.
+    /// </summary>
+    private static async Task Drain(HttpContext context)
+    {
+        if (context.RequestServices.GetService<AutoRegistration.AutoRegistrationHostedService>() is not { } registration)
+        {
+            await WriteText(context, StatusCodes.Status200OK, "nothing to drain: no auto-registered app (SIDECAR_APP_PORT is not set)");
+            return;
+        }
+
+        var unregistered = await registration.DrainAsync().WaitAsync(context.RequestAborted);
+        await WriteText(context, StatusCodes.Status200OK, unregistered
+            ? "drained: the app's instance is unregistered and stays so"
+            : "drained: the app's instance was not registered and will not be");
     }
 
     private static Task WriteText(HttpContext context, int status, string text)

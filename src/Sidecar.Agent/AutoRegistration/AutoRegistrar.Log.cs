@@ -26,7 +26,7 @@ internal sealed partial class AutoRegistrar
         public static partial void Reregistering(ILogger logger, string instanceId, string reason);
 
         [LoggerMessage(EventId = 7006, EventName = "Unregistered", Level = LogLevel.Information,
-            Message = "Shutting down: unregistered {ServiceName} instance {InstanceId}; draining for {DrainSeconds} s before exit.")]
+            Message = "Draining: unregistered {ServiceName} instance {InstanceId}; waiting {DrainSeconds} s so peers see it (the instance is not registered again until the agent restarts).")]
         public static partial void Unregistered(ILogger logger, string serviceName, string instanceId, double drainSeconds);
 
         [LoggerMessage(EventId = 7007, EventName = "WriteFailed", Level = LogLevel.Error,

@@ -98,11 +98,12 @@ internal sealed partial class AutoRegistrar(AutoRegistrationOptions options, Loc
     }
 
     /// <summary>Unregisters the instance (if registered), then waits the drain delay so peers see the deletion first.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <returns>True when an instance was unregistered.</returns>
+    public async Task<bool> StopAsync(CancellationToken cancellationToken)
     {
         if (_service is not { } service)
         {
-            return;
+            return false;
         }
 
         _service = null;
@@ -117,6 +118,8 @@ internal sealed partial class AutoRegistrar(AutoRegistrationOptions options, Loc
         {
             await Task.Delay(_options.DrainDelay, _timeProvider, cancellationToken);
         }
+
+        return true;
     }
 
     private string Target => _options.HealthPath is null

@@ -19,7 +19,8 @@ internal static class AutoRegistrationServiceCollectionExtensions
         services.AddSingleton<AppProbe>();
         services.AddSingleton<IAppProbe>(sp => sp.GetRequiredService<AppProbe>());
         services.AddSingleton<AutoRegistrar>();
-        services.AddHostedService<AutoRegistrationHostedService>();
+        services.AddSingleton<AutoRegistrationHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AutoRegistrationHostedService>());
         // Unregistering and draining happen inside the host's shutdown timeout.
         services.Configure<HostOptions>(host =>
         {

@@ -30,5 +30,22 @@ internal sealed partial class GossipAgent
         [LoggerMessage(EventId = 2206, EventName = "GossipNameConflict", Level = LogLevel.Error,
             Message = "Another agent at {Address} announces itself as {Name}, this agent's name: give one of them another --node-name (or its own --data-dir).")]
         public static partial void NameConflictLater(ILogger logger, string name, string address);
+    
+
+        [LoggerMessage(EventId = 2210, EventName = "GossipSavedMembersLoaded", Level = LogLevel.Information,
+            Message = "Rejoining through {Live} members saved by the previous run (and reconnecting to {Failed} failed ones) as well as --join.")]
+        public static partial void SavedMembersLoaded(ILogger logger, int live, int failed);
+
+        [LoggerMessage(EventId = 2211, EventName = "GossipReconnecting", Level = LogLevel.Debug,
+            Message = "Trying to reconnect to failed member {Name} at {Address}.")]
+        public static partial void Reconnecting(ILogger logger, string name, string address);
+
+        [LoggerMessage(EventId = 2212, EventName = "GossipReconnected", Level = LogLevel.Information,
+            Message = "Member {Name} is alive again, {After} after it was seen failed.")]
+        public static partial void Reconnected(ILogger logger, string name, TimeSpan after);
+
+        [LoggerMessage(EventId = 2213, EventName = "GossipReconnectGaveUp", Level = LogLevel.Information,
+            Message = "Stopped trying to reconnect to failed member {Name}: failed for longer than {Timeout}.")]
+        public static partial void ReconnectGaveUp(ILogger logger, string name, TimeSpan timeout);
     }
 }

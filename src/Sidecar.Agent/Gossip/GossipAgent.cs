@@ -18,8 +18,6 @@ internal sealed partial class GossipAgent : IAsyncDisposable
     /// <summary>Gossip incarnations per agent start: a restart begins above any refutation of the previous run (up to this many).</summary>
     public const uint IncarnationsPerStart = 1024;
 
-    private static readonly TimeSpan s_maxJoinBackoff = TimeSpan.FromSeconds(30);
-
     private readonly GossipSettings _settings;
     private readonly Replica _replica;
     private readonly GossipOwnership _ownership;
@@ -35,7 +33,7 @@ internal sealed partial class GossipAgent : IAsyncDisposable
     private int _disposed;
 
     public GossipAgent(GossipSettings settings, Replica replica, long identityIncarnation, TimeSpan tombstoneRetention, GossipOwnership ownership,
-        SourceTracker? tracker, TimeProvider timeProvider, ILoggerFactory loggerFactory, TransportLimits? limits = null)
+        SourceTracker? tracker, TimeProvider timeProvider, ILoggerFactory loggerFactory, TransportLimits? limits = null, IMemberStore? memberStore = null)
     {
         _settings = settings;
         _replica = replica;
@@ -50,6 +48,8 @@ internal sealed partial class GossipAgent : IAsyncDisposable
         Application.MemberChanged += _ => _membersChanged.Writer.TryWrite(true);
         Application.NameConflict += OnNameConflict;
         Node = new GossipNode(Options, Transport, Application, timeProvider);
+        _memberStore = memberStore;
+        _failed = new FailedMembers(ReconnectTimeout, timeProvider);
     }
 
     public GossipOptions Options { get; }
@@ -89,6 +89,7 @@ internal sealed partial class GossipAgent : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await Application.LoadAsync(cancellationToken);
+        LoadSavedMembers();
         Transport.Start(packet => Node.HandlePacket(packet), message => Node.HandleStream(message));
         Application.Attach(Node.Broadcast);
         Node.Start();
@@ -105,6 +106,14 @@ internal sealed partial class GossipAgent : IAsyncDisposable
     public async Task<bool> JoinAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         var addresses = await ResolveJoinAsync(cancellationToken);
+        foreach (var saved in _savedAddresses)
+        {
+            if (!addresses.Contains(saved))
+            {
+                addresses.Add(saved);
+            }
+        }
+
         if (addresses.Count == 0)
         {
             return Node.LiveMemberCount > 1;
@@ -133,7 +142,7 @@ internal sealed partial class GossipAgent : IAsyncDisposable
 
     /// <summary>Until shutdown: keeps trying to join while alone, tracks members for owners and sources, re-announces after a refutation.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(JoinLoopAsync(cancellationToken), MembersLoopAsync(cancellationToken));
+        Task.WhenAll(JoinLoopAsync(cancellationToken), MembersLoopAsync(cancellationToken), ReconnectLoopAsync(cancellationToken));
 
     /// <summary>Leaves gracefully: announces it, waits (briefly) for the announcement to go out, stops the protocol.</summary>
     public async Task LeaveAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -166,20 +175,22 @@ internal sealed partial class GossipAgent : IAsyncDisposable
 
     private async Task JoinLoopAsync(CancellationToken cancellationToken)
     {
-        var backoff = TimeSpan.FromSeconds(1);
+        var backoff = FirstJoinBackoff;
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (Node.LiveMemberCount <= 1 && _settings.Join.Count > 0)
+            if (Node.LiveMemberCount <= 1 && (_settings.Join.Count > 0 || _savedAddresses.Count > 0))
             {
                 if (await JoinAsync(Options.ProbeInterval * 2, cancellationToken))
                 {
-                    backoff = TimeSpan.FromSeconds(1);
+                    backoff = FirstJoinBackoff;
                 }
                 else
                 {
-                    Log.JoinRetry(_logger, string.Join(',', _settings.Join), backoff);
-                    await Task.Delay(backoff, _time, cancellationToken);
-                    backoff = TimeSpan.FromTicks(Math.Min(s_maxJoinBackoff.Ticks, backoff.Ticks * 2));
+                    // Jitter: agents restarted together (a node drain, a rollout) do not retry in step.
+                    var delay = backoff * (0.5 + (Random.Shared.NextDouble() * 0.5));
+                    Log.JoinRetry(_logger, JoinDescription(), delay);
+                    await Task.Delay(delay, _time, cancellationToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(MaxJoinBackoff.Ticks, backoff.Ticks * 2));
                     continue;
                 }
             }
@@ -200,6 +211,7 @@ internal sealed partial class GossipAgent : IAsyncDisposable
         {
             var members = Node.Members();
             _ownership.Update(members);
+            TrackFailedAndSave(members);
             foreach (var member in members)
             {
                 if (member.Name == Node.Name)

@@ -22,7 +22,8 @@ internal static class GossipServiceCollectionExtensions
                 sp.GetRequiredService<GossipOwnership>(),
                 sp.GetRequiredService<SourceTracker>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>()));
+                sp.GetRequiredService<ILoggerFactory>(),
+                memberStore: sp.GetRequiredService<AgentHost.Storage>().Store));
             // With gossip, only the K owners picked over the live members pull each upstream (replaces AlwaysOwner).
             services.AddSingleton<Sidecar.Agent.Upstreams.IUpstreamOwnership>(sp => sp.GetRequiredService<GossipOwnership>());
             services.AddMetrics();

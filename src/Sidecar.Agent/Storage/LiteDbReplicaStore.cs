@@ -9,7 +9,7 @@ namespace Sidecar.Agent.Storage;
 /// batches holding local writes are committed at once and acknowledged after the commit; replicated changes and
 /// lease renewals wait up to <see cref="GroupCommitWindow"/> so that many batches share one commit.
 /// </summary>
-internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorStore, IDisposable
+internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorStore, Gossip.IMemberStore, IDisposable
 {
     public const string FileName = "sidecar.db";
 

@@ -63,6 +63,39 @@ internal sealed class SidecarProcess : IAsyncDisposable
         return agent;
     }
 
+    /// <summary>
+    /// Starts an agent under <paramref name="wrapper"/> (a command that ends by exec-ing its arguments, e.g.
+    /// <c>unshare</c>, so the process id stays the agent's) and waits until it is ready.
+    /// </summary>
+    public static async Task<SidecarProcess> StartWrappedAsync(IReadOnlyList<string> wrapper, string dataDir, int? port, IReadOnlyDictionary<string, string>? environment, params string[] extra)
+    {
+        var agent = Launch(dataDir, port ?? FreePort(), environment, extra, wrapper);
+        try
+        {
+            await agent.WaitReadyAsync();
+        }
+        catch
+        {
+            // Not returned, so nobody else would stop it.
+            await agent.DisposeAsync();
+            throw;
+        }
+
+        return agent;
+    }
+
+    /// <summary>Sends a signal (STOP, CONT, …) to the agent.</summary>
+    public void Signal(string signal)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Starts an agent expected to refuse to run; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(string dataDir, IReadOnlyDictionary<string, string>? environment, params string[] extra)
     {
@@ -72,11 +105,12 @@ internal sealed class SidecarProcess : IAsyncDisposable
         return (agent._process.ExitCode, string.Join('\n', agent._output));
     }
 
-    private static SidecarProcess Launch(string dataDir, int port, IReadOnlyDictionary<string, string>? environment, string[] extra)
+    private static SidecarProcess Launch(string dataDir, int port, IReadOnlyDictionary<string, string>? environment, string[] extra, IReadOnlyList<string>? wrapper = null)
     {
         var sidecar = Path.Combine(AppContext.BaseDirectory, "sidecar.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { sidecar, "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir }.Concat(extra))
+        string[] command = [.. wrapper ?? [], "dotnet", sidecar, "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir, .. extra];
+        var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in command.Skip(1))
         {
             info.ArgumentList.Add(arg);
         }
@@ -171,6 +205,10 @@ internal sealed class SidecarProcess : IAsyncDisposable
             }
             catch (HttpRequestException)
             {
+            }
+            catch (TaskCanceledException)
+            {
+                // The client's 30 s timeout on a machine loaded enough to stall the starting agent: ask again.
             }
 
             await Task.Delay(25);
