@@ -85,6 +85,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         var (store, _) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
         var replica = Start(store);
         await MergeAsync(replica, "before", "h0");
+            await replica.ProbeStoreAsync(TestContext.Current.CancellationToken);
 
         var junk = Path.Combine(_dataDir, "junk");
         Fill(junk);
@@ -107,6 +108,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         Assert.Equal("h1", HostIn(replica, "full-19"));
         File.Delete(junk);
         await WaitUntilAsync(() => store.WriteError is null && store.CarriedRecords == 0, () => $"{store.CarriedRecords} carried: {store.WriteError}");
+        await replica.ProbeStoreAsync(TestContext.Current.CancellationToken);
         Assert.Null(replica.Health().StoreError);
 
         var state = await RestartAsync(replica, store);
@@ -140,6 +142,7 @@ public sealed class DiskFullTests : IAsyncLifetime
             store.SkipFreeSpaceCheck = true;
             var replica = Start(store);
             await MergeAsync(replica, "before", "h0");
+            await replica.ProbeStoreAsync(TestContext.Current.CancellationToken);
 
             var junk = Path.Combine(_dataDir, "junk");
             Fill(junk);
