@@ -114,7 +114,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         var state = await RestartAsync(replica, store);
         var byKey = state.Records.ToDictionary(r => r.Key);
         Assert.All(carried, key => Assert.True(byKey.ContainsKey(key), key.ToString()));
-        Assert.Equal(41, state.Records.Count(r => r.Key.Source == Source));
+        Assert.Equal(42, state.Records.Count(r => r.Key.Source == Source));
         Assert.Equal("h2", ((MicroServiceInstance)state.Records.Single(r => r.Value is MicroServiceInstance { ServiceId: var id } && id == ServiceIdOf("full-0")).Value!).HostName);
     }
 
