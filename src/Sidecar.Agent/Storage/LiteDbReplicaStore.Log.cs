@@ -13,7 +13,15 @@ internal sealed partial class LiteDbReplicaStore
         public static partial void UnreadableRecords(ILogger logger, int count, string path);
 
         [LoggerMessage(EventId = 3003, EventName = "CommitFailed", Level = LogLevel.Error,
-            Message = "Writing {Count} batches to the replica file failed; the writes were refused. Check free disk space and the data dir's permissions.")]
-        public static partial void CommitFailed(ILogger logger, Exception exception, int count);
+            Message = "Writing {Count} batches to the replica file failed: local writes among them were refused, {Carried} replicated records are kept and written again every second. Check free disk space and the data dir's permissions.")]
+        public static partial void CommitFailed(ILogger logger, Exception exception, int count, int carried);
+
+        [LoggerMessage(EventId = 3004, EventName = "CaughtUp", Level = LogLevel.Information,
+            Message = "The replica file is written again: {Carried} carried replicated records were saved after {Seconds:F0} s of failed commits.")]
+        public static partial void CaughtUp(ILogger logger, int carried, double seconds);
+
+        [LoggerMessage(EventId = 3005, EventName = "StillFailing", Level = LogLevel.Warning,
+            Message = "The replica file still cannot be written ({Reason}); {Carried} replicated records are kept in memory meanwhile.")]
+        public static partial void StillFailing(ILogger logger, int carried, string reason);
     }
 }

@@ -163,7 +163,7 @@ public sealed class Replica : IAsyncDisposable
     public ReplicaHealth Health()
     {
         var stuckFor = Volatile.Read(ref _pending) > 0 ? TimeProvider.GetElapsedTime(Volatile.Read(ref _progressAt)) : TimeSpan.Zero;
-        return new ReplicaHealth(_fault, stuckFor, _storeError);
+        return new ReplicaHealth(_fault, stuckFor, _storeError ?? _store.WriteError);
     }
 
     /// <summary>

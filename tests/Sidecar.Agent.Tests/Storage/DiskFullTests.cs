@@ -2,6 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sidecar.Agent.Storage;
+using Sidecar.Registry;
+using Sidecar.Replication;
+using Record = Sidecar.Replication.Record;
 
 namespace Sidecar.Agent.Tests.Storage;
 
@@ -72,6 +77,166 @@ public sealed class DiskFullTests : IAsyncLifetime
         Assert.Equal(0, await agent.TerminateAsync());
         await using var restarted = await SidecarProcess.StartAsync(_dataDir);
         Assert.Equal(["after", "before"], await HostsAsync(restarted.Client));
+    }
+
+    [Fact]
+    public async Task ReplicatedChanges_DataDirFull_KeptFoldedAndWrittenWhenSpaceReturns_RestartHasThem()
+    {
+        var (store, _) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+        var replica = Start(store);
+        await MergeAsync(replica, "before", "h0");
+            await replica.ProbeStoreAsync(TestContext.Current.CancellationToken);
+
+        var junk = Path.Combine(_dataDir, "junk");
+        Fill(junk);
+        var carried = new List<RecordKey>();
+        for (var i = 0; i < 20; i++)
+        {
+            carried.AddRange(await MergeAsync(replica, "full-" + i, "h1"));
+        }
+
+        // A later version of a carried key replaces the earlier one (folded by key).
+        await MergeAsync(replica, "full-0", "h2");
+        await WaitUntilAsync(() => store.CarriedRecords == carried.Count, () => $"{store.CarriedRecords} carried");
+        Assert.NotNull(store.WriteError);
+        Assert.NotNull(replica.Health().StoreError);
+        Assert.Equal(0, LiteDbReplicaStore.BrokenDatabases - _brokenBefore);
+        await Assert.ThrowsAsync<ReplicaUnavailableException>(() => replica.ProbeStoreAsync(TestContext.Current.CancellationToken));
+
+        // Memory shows what it merged while the disk is full, and the disk gets it within the retry period once there is space.
+        Assert.Equal("h2", HostIn(replica, "full-0"));
+        Assert.Equal("h1", HostIn(replica, "full-19"));
+        File.Delete(junk);
+        await WaitUntilAsync(() => store.WriteError is null && store.CarriedRecords == 0, () => $"{store.CarriedRecords} carried: {store.WriteError}");
+        await replica.ProbeStoreAsync(TestContext.Current.CancellationToken);
+        Assert.Null(replica.Health().StoreError);
+
+        var state = await RestartAsync(replica, store);
+        var byKey = state.Records.ToDictionary(r => r.Key);
+        Assert.All(carried, key => Assert.True(byKey.ContainsKey(key), key.ToString()));
+        Assert.Equal(42, state.Records.Count(r => r.Key.Source == Source));
+        Assert.Equal("h2", ((MicroServiceInstance)state.Records.Single(r => r.Value is MicroServiceInstance { ServiceId: var id } && id == ServiceIdOf("full-0")).Value!).HostName);
+    }
+
+    [Fact]
+    public async Task ReplicatedChanges_LiteDbWriteFailsOnFullDisk_NoCrashAfterReopen_CarriedRecordsWrittenWhenSpaceReturns()
+    {
+        var unobserved = new List<string>();
+        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
+        {
+            if (e.Exception.ToString().Contains(_dataDir, StringComparison.Ordinal))
+            {
+                lock (unobserved)
+                {
+                    unobserved.Add(e.Exception.ToString());
+                }
+            }
+        }
+
+        TaskScheduler.UnobservedTaskException += OnUnobserved;
+        try
+        {
+            var (store, _) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+            // Let LiteDB itself meet the full disk: the path that left a transaction whose finalizer threw
+            // "discarded page must be writable" on the finalizer thread and killed the process.
+            store.SkipFreeSpaceCheck = true;
+            var replica = Start(store);
+            await MergeAsync(replica, "before", "h0");
+            await replica.ProbeStoreAsync(TestContext.Current.CancellationToken);
+
+            var junk = Path.Combine(_dataDir, "junk");
+            Fill(junk);
+            var carried = new List<RecordKey>();
+            for (var i = 0; i < 20; i++)
+            {
+                carried.AddRange(await MergeAsync(replica, "full-" + i, "h1"));
+            }
+
+            await WaitUntilAsync(() => store.CarriedRecords == carried.Count && LiteDbReplicaStore.BrokenDatabases > _brokenBefore, () => $"{store.CarriedRecords} carried");
+            await Assert.ThrowsAsync<ReplicaUnavailableException>(() => replica.ProbeStoreAsync(TestContext.Current.CancellationToken));
+            CollectGarbage();
+
+            File.Delete(junk);
+            await WaitUntilAsync(() => store.WriteError is null && store.CarriedRecords == 0, () => $"{store.CarriedRecords} carried: {store.WriteError}", seconds: 90);
+            await MergeAsync(replica, "after", "h3");
+            CollectGarbage();
+
+            var state = await RestartAsync(replica, store);
+            CollectGarbage();
+            var byKey = state.Records.ToDictionary(r => r.Key);
+            Assert.All(carried, key => Assert.True(byKey.ContainsKey(key), key.ToString()));
+            Assert.Equal(44, state.Records.Count(r => r.Key.Source == Source));
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= OnUnobserved;
+        }
+
+        Assert.Empty(unobserved);
+    }
+
+    private const string Source = "sc:north";
+    private readonly int _brokenBefore = LiteDbReplicaStore.BrokenDatabases;
+
+    private static Replica Start(LiteDbReplicaStore store)
+    {
+        store.SaveIdentity("node", null);
+        store.Start();
+        var replica = new Replica("node", TimeProvider.System, store);
+        replica.Start();
+        return replica;
+    }
+
+    private async Task<PersistedState> RestartAsync(Replica replica, LiteDbReplicaStore store)
+    {
+        await replica.DisposeAsync();
+        store.Dispose();
+        var (reopened, state) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+        reopened.Dispose();
+        return state;
+    }
+
+    private static string? HostIn(Replica replica, string name) =>
+        replica.Snapshot.Service("default", "default", ServiceIdOf(name))?.Instances.SingleOrDefault()?.Instance.HostName;
+
+    private static string ServiceIdOf(string name) => ServiceIds.ForService("default", "default", "", "app", name, "1.0.0");
+
+    /// <summary>A service and one instance from a remote Service-Center (non-durable: group-committed, nobody waits).</summary>
+    private static async Task<RecordKey[]> MergeAsync(Replica replica, string name, string host)
+    {
+        var service = new ServiceRef("default", "default", ServiceIdOf(name));
+        var clock = replica.Clock.Next();
+        var serviceKey = RecordKey.ForService(Source, service);
+        var instanceKey = RecordKey.ForInstance(Source, service, "i-" + name);
+        await replica.MergeAsync(
+        [
+            new Record(serviceKey, new RecordVersion(clock, Source),
+                new MicroService { ServiceId = service.ServiceId, AppId = "app", ServiceName = name, Version = "1.0.0", Level = "BACK", Status = "UP", Description = new string('d', 250) }),
+            new Record(instanceKey, new RecordVersion(clock, Source),
+                new MicroServiceInstance { InstanceId = instanceKey.Item, ServiceId = service.ServiceId, HostName = host, Status = "UP", Version = "1.0.0", Endpoints = ["rest://10.1.0.1:8080"], Timestamp = "1", ModTimestamp = "1" }),
+        ], RecordOrigin.Upstream, TestContext.Current.CancellationToken);
+        return [serviceKey, instanceKey];
+    }
+
+    /// <summary>Runs pending finalizers now: a LiteDB finalizer that throws would take the test host down here.</summary>
+    private static void CollectGarbage()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            Thread.Sleep(50);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> state, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within {seconds} s: {state()}");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Writes junk until the file system refuses more.</summary>
