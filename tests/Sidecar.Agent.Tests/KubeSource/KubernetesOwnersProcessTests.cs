@@ -97,6 +97,10 @@ public sealed class KubernetesOwnersProcessTests : IAsyncLifetime
         var replacement = await Eventually(s_takeoverBound, "a new owner watches every kind again", async () =>
             await AgreedOwnersAsync(survivors) is { Count: Owners } agreed && !agreed.Contains(victim) && WatchersAre(agreed) ? agreed : null);
         var takeover = clock.Elapsed;
+        var victimState = string.Join(",", await Task.WhenAll(survivors.Select(a => StateOfAsync(a, victim))));
+        await Eventually(s_takeoverBound, "every survivor has declared the killed owner dead", async () =>
+            (await Task.WhenAll(survivors.Select(a => StateOfAsync(a, victim)))).All(s => s == "dead"));
+        var dead = clock.Elapsed;
         var newOwner = replacement.Single(o => !owners.Contains(o));
         var newAgent = agents[int.Parse(newOwner[1..], System.Globalization.CultureInfo.InvariantCulture)];
 
@@ -113,7 +117,8 @@ public sealed class KubernetesOwnersProcessTests : IAsyncLifetime
         _server.Modify("endpointslices", slice);
         await Eventually(TimeSpan.FromSeconds(10), "every survivor finds web's two remaining instances", async () =>
             (await Task.WhenAll(survivors.Select(a => CountAsync(a, "shop", "web")))).All(c => c == 2));
-        TestContext.Current.SendDiagnosticMessage($"owners {string.Join(",", owners)}; killed {victim}; {newOwner} watching every kind {takeover.TotalMilliseconds:F0} ms after the SIGKILL");
+        TestContext.Current.SendDiagnosticMessage($"owners {string.Join(",", owners)}; killed {victim}; {newOwner} watching every kind {takeover.TotalMilliseconds:F0} ms after the SIGKILL "
+            + $"(the survivors saw {victim} as {victimState} then); {victim} dead everywhere after {dead.TotalMilliseconds:F0} ms");
     }
 
     private async Task<SidecarProcess> StartAsync(int index, int gossipPort, string? join)
@@ -158,6 +163,12 @@ public sealed class KubernetesOwnersProcessTests : IAsyncLifetime
     {
         var body = await agent.Client.GetFromJsonAsync<JsonElement>("/v1/members", Ct);
         return body.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("state").GetString() == "alive");
+    }
+
+    private static async Task<string> StateOfAsync(SidecarProcess agent, string member)
+    {
+        var body = await agent.Client.GetFromJsonAsync<JsonElement>("/v1/members", Ct);
+        return body.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("name").GetString() == member).GetProperty("state").GetString()!;
     }
 
     private static async Task<int> CountAsync(SidecarProcess agent, string appId, string serviceName)
