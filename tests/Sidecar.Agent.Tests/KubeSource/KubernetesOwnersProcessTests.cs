@@ -87,6 +87,8 @@ public sealed class KubernetesOwnersProcessTests : IAsyncLifetime
 
         // SIGKILL one owner: the other owner keeps watching, and a third agent takes the killed one's place once gossip
         // declares it dead.
+        // (The Debug lines are on: the first owners logged what their initial sync wrote.)
+        Assert.Contains(owners, o => agents[int.Parse(o[1..], System.Globalization.CultureInfo.InvariantCulture)].Output.Contains("records written", StringComparison.Ordinal));
         var victim = owners[0];
         var victimIndex = int.Parse(victim[1..], System.Globalization.CultureInfo.InvariantCulture);
         var survivors = agents.Where((_, i) => i != victimIndex).ToArray();
