@@ -48,6 +48,9 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <summary>Answer a too-old watch with HTTP 410 instead of a 200 stream carrying an ERROR 410 event.</summary>
     public bool GoneAsHttpStatus { get; set; }
 
+    /// <summary>Answer every watch with an empty 200 stream that ends at once (as a misconfigured proxy might).</summary>
+    public bool EndWatchesAtOnce { get; set; }
+
     /// <summary>Every request, as <c>METHOD path?query</c>.</summary>
     public IReadOnlyList<string> Requests
     {
@@ -370,6 +373,12 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     private async Task WatchAsync(HttpContext context, string resource, string? ns, string token)
     {
+        if (EndWatchesAtOnce)
+        {
+            context.Response.ContentType = "application/json";
+            return;
+        }
+
         var from = long.TryParse(context.Request.Query["resourceVersion"], CultureInfo.InvariantCulture, out var rv) ? rv : _rv;
         var watch = new Watch(resource, ns, token, Channel.CreateUnbounded<string>());
         lock (_lock)
