@@ -102,6 +102,12 @@ internal sealed partial class ResourceWatcher<T>
                 await Task.Delay(Backoff.Jitter(backoff, Random.Shared.NextDouble()), _timeProvider, cancellationToken);
                 backoff = Backoff.Next(backoff, _options.MaxBackoff);
             }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                // Stopping (ownership moved, shutdown): a request cut short can surface as an I/O error; it is still a
+                // stop, not a failure the source should log and pause for.
+                throw new OperationCanceledException("the watch was stopped", ex, cancellationToken);
+            }
         }
     }
 
