@@ -72,8 +72,8 @@ public sealed class KubernetesOwnersProcessTests : IAsyncLifetime
             (await Task.WhenAll(agents.Select(AliveMembersAsync))).All(m => m == 4));
 
         // Only the owners every agent agrees on hold watches: K x 4, one per kind per owner, none from the others.
-        var owners = await Eventually(TimeSpan.FromSeconds(15), "the two agreed owners, and only they, watch every kind", async () =>
-            await AgreedOwnersAsync(agents) is { Count: Owners } agreed && WatchersAre(agreed) ? agreed : null);
+        var owners = await Eventually(TimeSpan.FromSeconds(30), "the two agreed owners, and only they, watch every kind", async () =>
+            await AgreedOwnersAsync(agents) is { Count: Owners } agreed && WatchersAre(agreed) ? agreed : null, () => Diagnose(agents));
         await Task.Delay(TimeSpan.FromSeconds(1), Ct);
         Assert.True(WatchersAre(owners), "still only the owners watch a second later: " + Describe());
         foreach (var resource in new[] { "services", "endpointslices", "pods", "nodes" })
@@ -97,7 +97,7 @@ public sealed class KubernetesOwnersProcessTests : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         await Eventually(TimeSpan.FromSeconds(5), "the killed owner's watch connections close", () => Task.FromResult(!_server.OpenWatchesByToken().ContainsKey(victim)));
         var replacement = await Eventually(s_takeoverBound, "a new owner watches every kind again", async () =>
-            await AgreedOwnersAsync(survivors) is { Count: Owners } agreed && !agreed.Contains(victim) && WatchersAre(agreed) ? agreed : null);
+            await AgreedOwnersAsync(survivors) is { Count: Owners } agreed && !agreed.Contains(victim) && WatchersAre(agreed) ? agreed : null, () => Diagnose(survivors));
         var takeover = clock.Elapsed;
         var victimState = string.Join(",", await Task.WhenAll(survivors.Select(a => StateOfAsync(a, victim))));
         await Eventually(s_takeoverBound, "every survivor has declared the killed owner dead", async () =>
@@ -179,10 +179,18 @@ public sealed class KubernetesOwnersProcessTests : IAsyncLifetime
         return response.IsSuccessStatusCode ? AgentServer.Instances(JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone()).Count : -1;
     }
 
+    /// <summary>What the agents and the server say, for a failure message.</summary>
+    private async Task<string> Diagnose(IEnumerable<SidecarProcess> agents)
+    {
+        var views = await Task.WhenAll(agents.Select(a => a.Client.GetStringAsync("/v1/sources", Ct)));
+        var logs = agents.Select(a => string.Join("\n", a.Output.Split('\n').Where(l => l.Contains("k8s", StringComparison.Ordinal) || l.Contains("Watch", StringComparison.Ordinal)).TakeLast(15)));
+        return $"watches by token: {Describe()}\nsources: {string.Join("\n", views)}\nlogs:\n{string.Join("\n---\n", logs)}";
+    }
+
     private static async Task Eventually(TimeSpan within, string what, Func<Task<bool>> condition) =>
         await Eventually<object>(within, what, async () => await condition() ? new object() : null);
 
-    private static async Task<T> Eventually<T>(TimeSpan within, string what, Func<Task<T?>> probe)
+    private static async Task<T> Eventually<T>(TimeSpan within, string what, Func<Task<T?>> probe, Func<Task<string>>? diagnose = null)
         where T : class
     {
         var watch = Stopwatch.StartNew();
@@ -193,7 +201,11 @@ public sealed class KubernetesOwnersProcessTests : IAsyncLifetime
                 return value;
             }
 
-            Assert.True(watch.Elapsed < within, $"not within {within.TotalSeconds} s: {what}");
+            if (watch.Elapsed >= within)
+            {
+                Assert.Fail($"not within {within.TotalSeconds} s: {what}" + (diagnose is null ? "" : "\n" + await diagnose()));
+            }
+
             await Task.Delay(25, Ct);
         }
     }
