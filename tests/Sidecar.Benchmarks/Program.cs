@@ -5,7 +5,8 @@ namespace Sidecar.Benchmarks;
 
 /// <summary>
 /// <c>micro [BenchmarkDotNet args]</c>: in-process hot paths; <c>http [--duration s] [--rate N] ...</c>: the HTTP load
-/// harness against the real agent and a bare Kestrel endpoint; <c>load ...</c>: the load generator process that
+/// harness against the real agent and a bare Kestrel endpoint; <c>kubescale</c>: the Kubernetes source's initial sync
+/// and the owner's memory at 5,000 Services / 50,000 endpoints; <c>load ...</c>: the load generator process that
 /// <c>http</c> starts (not meant to be run by hand).
 /// </summary>
 internal static class Program
@@ -23,10 +24,12 @@ internal static class Program
                 return await Storage.ColdStartCommand.RunAsync(rest);
             case "writes":
                 return await Storage.WriteThroughputCommand.RunAsync(rest);
+            case "kubescale":
+                return await Kubernetes.KubeScaleCommand.RunAsync(rest);
             case "load":
                 return await LoadCommand.RunAsync(rest);
             default:
-                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md] | coldstart [runs] [path/to/sidecar.dll] | writes");
+                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md] | coldstart [runs] [path/to/sidecar.dll] | writes | kubescale [services] [endpoints-per-service]");
                 return 2;
         }
     }

@@ -2,6 +2,7 @@
 # Runs the micro suite (BenchmarkDotNet) and the HTTP harness, then regenerates RESULTS.md next to this script.
 # Usage: tests/Sidecar.Benchmarks/run.sh [--quick]   (--quick: short phases, for trying the script out)
 #        tests/Sidecar.Benchmarks/run.sh --storage  (only the storage section: cold start P8, writes P9)
+#        tests/Sidecar.Benchmarks/run.sh --kubernetes  (only the Kubernetes source section: issue 10 scale)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -26,6 +27,37 @@ storage_section() {
   echo
   echo "<!-- storage:end -->"
 }
+
+# The Kubernetes source section (issue 10) sits between its own marker lines and can be regenerated alone.
+kubernetes_section() {
+  local exe=(dotnet "$here/bin/Release/net10.0/Sidecar.Benchmarks.dll")
+  echo "<!-- kubernetes:begin -->"
+  echo "## Kubernetes source: initial sync and owner memory at 5,000 Services / 50,000 endpoints (kubescale command)"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average before: $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$root" rev-parse --short HEAD)"
+  echo
+  "${exe[@]}" kubescale
+  echo
+  echo "<!-- kubernetes:end -->"
+}
+
+# Replaces the section between <!-- $1:begin --> and <!-- $1:end --> in RESULTS.md with file $2 (appends it if absent).
+replace_section() {
+  if grep -q "<!-- $1:begin -->" "$here/RESULTS.md"; then
+    awk -v f="$2" -v b="<!-- $1:begin -->" -v e="<!-- $1:end -->" '$0==b{while((getline l < f) > 0) print l; skip=1; next} $0==e{skip=0; next} !skip' "$here/RESULTS.md" > "$out/RESULTS.md"
+  else
+    cat "$here/RESULTS.md" "$2" > "$out/RESULTS.md"
+  fi
+  mv "$out/RESULTS.md" "$here/RESULTS.md"
+}
+
+if [[ "${1:-}" == "--kubernetes" ]]; then
+  dotnet build -c Release "$here/Sidecar.Benchmarks.csproj" -nologo -v quiet
+  kubernetes_section > "$out/kubernetes.md"
+  replace_section kubernetes "$out/kubernetes.md"
+  echo "wrote the Kubernetes section of $here/RESULTS.md"
+  exit 0
+fi
 
 if [[ "${1:-}" == "--storage" ]]; then
   dotnet build -c Release "$here/Sidecar.Benchmarks.csproj" -nologo -v quiet
@@ -99,5 +131,7 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
     echo
   done
   storage_section
+  echo
+  kubernetes_section
 } > "$here/RESULTS.md"
 echo "wrote $here/RESULTS.md"

@@ -2,7 +2,7 @@ namespace Sidecar.Kubernetes.Diagnostics;
 
 /// <summary>
 /// Event id ranges (HOUSE_STYLE 8): 1xxx API, 2xxx gossip, 3xxx storage, 4xxx Kubernetes source, 5xxx injector, 7xxx auto-registration (Sidecar.Agent AutoRegistrar).
-/// Kubernetes source ids: 4001-4019 watchers, 4020-4039 the source (Sidecar.Agent KubernetesSource).
+/// Kubernetes source ids: 4001-4019 watchers, 4020-4029 the source (Sidecar.Agent KubernetesSource), 4030-4049 watchers again.
 /// Injector ids: 5001-5019 webhook and mutation, 5020-5039 TLS and caBundle, 5040-5059 offline inject.
 /// </summary>
 internal static class EventIds
@@ -12,6 +12,7 @@ internal static class EventIds
     public const int KubeWatchFailed = 4003;
     public const int KubeForbidden = 4004;
     public const int KubeWatchRecovered = 4005;
+    public const int KubeWatchEndedAtOnce = 4030;
     public const int InjectorListening = 5001;
     public const int PodInjected = 5002;
     public const int PodSkipped = 5003;

@@ -26,5 +26,9 @@ internal sealed partial class ResourceWatcher<T>
         [LoggerMessage(EventId = EventIds.KubeWatchRecovered, EventName = "KubeWatchRecovered", Level = LogLevel.Information,
             Message = "Watch {Watch} works again.")]
         public static partial void Recovered(ILogger logger, string watch);
+
+        [LoggerMessage(EventId = EventIds.KubeWatchEndedAtOnce, EventName = "KubeWatchEndedAtOnce", Level = LogLevel.Warning,
+            Message = "Watch {Watch} on {Server} was ended by the server right after it opened; reopening it with backoff (next in {Delay}).")]
+        public static partial void EndedAtOnce(ILogger logger, string watch, string server, TimeSpan delay);
     }
 }

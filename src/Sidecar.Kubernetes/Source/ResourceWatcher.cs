@@ -25,6 +25,10 @@ internal sealed partial class ResourceWatcher<T>
     private string? _resourceVersion;
     private bool _forbiddenLogged;
     private bool _failing;
+    private bool _endedAtOnce;
+
+    /// <summary>A watch that the server ends sooner than this without being asked counts as a failure (backoff).</summary>
+    private static readonly TimeSpan s_minWatchLife = TimeSpan.FromSeconds(1);
 
     public ResourceWatcher(KubeApiClient client, ClusterState state, KubeResource resource, string? ns, JsonTypeInfo<KubeList<T>> listType,
         KubeSourceOptions options, TimeProvider timeProvider, ILogger logger)
@@ -65,7 +69,25 @@ internal sealed partial class ResourceWatcher<T>
                 // The watch ends by itself at the next relist, so a quiet cluster still resyncs on time.
                 using var untilResync = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 untilResync.CancelAfter(Max(relistAt - _timeProvider.GetUtcNow(), TimeSpan.FromMilliseconds(1)));
+                var opened = _timeProvider.GetTimestamp();
                 await WatchAsync(untilResync.Token, cancellationToken);
+                if (_timeProvider.GetElapsedTime(opened) < s_minWatchLife && _timeProvider.GetUtcNow() < relistAt && !cancellationToken.IsCancellationRequested)
+                {
+                    // Ended cleanly but at once (a proxy with a zero timeout, an overloaded server): reopening it at once
+                    // would hammer the API server, so this counts as a failure for the backoff.
+                    var delay = Backoff.Jitter(backoff, Random.Shared.NextDouble());
+                    if (!_endedAtOnce)
+                    {
+                        _endedAtOnce = true;
+                        Log.EndedAtOnce(_logger, Name, _client.Server.ToString(), delay);
+                    }
+
+                    await Task.Delay(delay, _timeProvider, cancellationToken);
+                    backoff = Backoff.Next(backoff, _options.MaxBackoff);
+                    continue;
+                }
+
+                _endedAtOnce = false;
                 backoff = _options.InitialBackoff;
             }
             catch (KubeApiException ex) when (ex.IsGone)
@@ -77,8 +99,14 @@ internal sealed partial class ResourceWatcher<T>
             {
                 // A broken watch resumes from the last version it applied: nothing is replayed twice or missed.
                 Failed(ex);
-                await Task.Delay(Jittered(backoff), _timeProvider, cancellationToken);
-                backoff = Min(backoff * 2, _options.MaxBackoff);
+                await Task.Delay(Backoff.Jitter(backoff, Random.Shared.NextDouble()), _timeProvider, cancellationToken);
+                backoff = Backoff.Next(backoff, _options.MaxBackoff);
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                // Stopping (ownership moved, shutdown): a request cut short can surface as an I/O error; it is still a
+                // stop, not a failure the source should log and pause for.
+                throw new OperationCanceledException("the watch was stopped", ex, cancellationToken);
             }
         }
     }
@@ -188,10 +216,6 @@ internal sealed partial class ResourceWatcher<T>
 
     private static bool IsTransient(Exception ex) =>
         ex is HttpRequestException or IOException or KubeApiException or JsonException or OperationCanceledException;
-
-    private static TimeSpan Jittered(TimeSpan delay) => delay * (0.5 + Random.Shared.NextDouble());
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

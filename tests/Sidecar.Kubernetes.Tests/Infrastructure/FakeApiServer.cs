@@ -17,7 +17,7 @@ namespace Sidecar.Kubernetes.Tests.Infrastructure;
 /// source reads: list with <c>limit</c>/<c>continue</c> and <c>metadata.resourceVersion</c>; <c>watch=true</c> streams of
 /// newline-delimited ADDED / MODIFIED / DELETED / BOOKMARK / ERROR events from a resourceVersion; 410 Gone (as an ERROR
 /// event, as real servers do for watches, or as an HTTP status) once history is compacted; 403 with a Status body;
-/// dropped connections. Counts requests and the watch connections open now.
+/// dropped connections. Counts requests and the watch connections open now (per resource and per bearer token).
 /// </summary>
 public sealed class FakeApiServer : IAsyncDisposable
 {
@@ -35,6 +35,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     private readonly List<Watch> _watches = [];
     private readonly HashSet<string> _forbidden = new(StringComparer.Ordinal);
     private readonly List<string> _requests = [];
+    private readonly Dictionary<string, int> _lists = new(StringComparer.Ordinal);
     private WebApplication? _app;
     private long _rv = 1000;
     private long _oldestWatchable;
@@ -46,6 +47,9 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     /// <summary>Answer a too-old watch with HTTP 410 instead of a 200 stream carrying an ERROR 410 event.</summary>
     public bool GoneAsHttpStatus { get; set; }
+
+    /// <summary>Answer every watch with an empty 200 stream that ends at once (as a misconfigured proxy might).</summary>
+    public bool EndWatchesAtOnce { get; set; }
 
     /// <summary>Every request, as <c>METHOD path?query</c>.</summary>
     public IReadOnlyList<string> Requests
@@ -67,6 +71,33 @@ public sealed class FakeApiServer : IAsyncDisposable
             {
                 return _watches.Count;
             }
+        }
+    }
+
+    /// <summary>Watch connections open now on one resource (e.g. <c>pods</c>).</summary>
+    public int OpenWatchesOf(string resource)
+    {
+        lock (_lock)
+        {
+            return _watches.Count(w => w.Resource == resource);
+        }
+    }
+
+    /// <summary>Watch connections open now, by the bearer token that opened them (one token per agent tells agents apart).</summary>
+    public IReadOnlyDictionary<string, int> OpenWatchesByToken()
+    {
+        lock (_lock)
+        {
+            return _watches.GroupBy(w => w.Token, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>List requests answered so far, by bearer token (a relist shows up here).</summary>
+    public int ListsBy(string token)
+    {
+        lock (_lock)
+        {
+            return _lists.GetValueOrDefault(token);
         }
     }
 
@@ -296,12 +327,18 @@ public sealed class FakeApiServer : IAsyncDisposable
             return;
         }
 
+        var token = context.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..] : "";
         if (watch)
         {
-            await WatchAsync(context, resource, ns);
+            await WatchAsync(context, resource, ns, token);
         }
         else
         {
+            lock (_lock)
+            {
+                _lists[token] = _lists.GetValueOrDefault(token) + 1;
+            }
+
             await ListAsync(context, resource, ns);
         }
     }
@@ -334,10 +371,16 @@ public sealed class FakeApiServer : IAsyncDisposable
         await context.Response.WriteAsync(body.ToJsonString());
     }
 
-    private async Task WatchAsync(HttpContext context, string resource, string? ns)
+    private async Task WatchAsync(HttpContext context, string resource, string? ns, string token)
     {
+        if (EndWatchesAtOnce)
+        {
+            context.Response.ContentType = "application/json";
+            return;
+        }
+
         var from = long.TryParse(context.Request.Query["resourceVersion"], CultureInfo.InvariantCulture, out var rv) ? rv : _rv;
-        var watch = new Watch(resource, ns, Channel.CreateUnbounded<string>());
+        var watch = new Watch(resource, ns, token, Channel.CreateUnbounded<string>());
         lock (_lock)
         {
             if (from < _oldestWatchable)
@@ -443,5 +486,5 @@ public sealed class FakeApiServer : IAsyncDisposable
         return context.Response.WriteAsync(StatusObject(code, reason, message).ToJsonString(), Encoding.UTF8);
     }
 
-    private sealed record Watch(string Resource, string? Namespace, Channel<string> Channel);
+    private sealed record Watch(string Resource, string? Namespace, string Token, Channel<string> Channel);
 }

@@ -198,6 +198,28 @@ public sealed class ResourceWatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_ServerEndsEveryWatchAtOnce_ReopensWithCappedBackoffNotInATightLoop()
+    {
+        _server.EndWatchesAtOnce = true;
+        var state = Start<KubeService>(KubeResource.Services, KubeJsonContext.Default.KubeListKubeService);
+        await Until(() => state.Synced && WatchRequests() >= 3);
+
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+
+        // Waits of 50, 100, 200, then 400 ms (capped), each x [0.5, 1.5): at most about 18 reopenings in 3 s; a
+        // loop without backoff makes thousands. Logged once, not per reopening.
+        Assert.InRange(WatchRequests(), 3, 25);
+        Assert.Single(Logger.Collector.GetSnapshot(), r => r.Id.Id == EventIds.KubeWatchEndedAtOnce);
+
+        _server.EndWatchesAtOnce = false;
+        _server.Delete("services", "default", "api");
+        await Until(() => state.Services.Get("default", "api") is null && _server.OpenWatches == 1);
+        Assert.Single(_server.Requests, r => r == "GET /api/v1/services?limit=2");
+
+        int WatchRequests() => _server.Requests.Count(r => r.StartsWith("GET /api/v1/services?watch=true", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_Resync_RelistsPeriodicallyAndRepairsMissedChanges()
     {
         Options = Options with { Resync = TimeSpan.FromSeconds(1) };
