@@ -42,9 +42,13 @@ internal sealed partial class LiteDbReplicaStore
             var store = new LiteDbReplicaStore(db, path, dataDirLock, timeProvider, logger);
             var unreadable = 0;
             var records = new List<Record>();
+            Hosting.StartupProfile.Mark("storage-open");
             foreach (var document in store._records.FindAll())
             {
-                if (RecordDocuments.FromDocument(document) is { } record)
+                var decodeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                var decoded = RecordDocuments.FromDocument(document);
+                Hosting.StartupProfile.Add("decode-json", System.Diagnostics.Stopwatch.GetTimestamp() - decodeStarted);
+                if (decoded is { } record)
                 {
                     records.Add(record);
                 }
