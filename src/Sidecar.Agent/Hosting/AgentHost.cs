@@ -50,6 +50,9 @@ internal static class AgentHost
         services.TryAddSingleton<WatchHub>();
         services.TryAddSingleton<Readiness>();
         services.TryAddSingleton<AgentHealth>();
+        // First registered, so stopped last: the snapshot taken at a clean stop holds every other service's last write.
+        services.AddHostedService(sp => new ReplicaSnapshots(sp.GetRequiredService<Replica>(), sp.GetRequiredService<Storage>().Store,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReplicaSnapshots>>()));
         services.AddHostedService<ReplicaMaintenance>();
         services.AddSidecarUpstreams(options);
         services.AddSidecarKubernetesSource(options);

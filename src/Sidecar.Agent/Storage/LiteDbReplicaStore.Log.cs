@@ -15,5 +15,13 @@ internal sealed partial class LiteDbReplicaStore
         [LoggerMessage(EventId = 3003, EventName = "CommitFailed", Level = LogLevel.Error,
             Message = "Writing {Count} batches to the replica file failed; the writes were refused. Check free disk space and the data dir's permissions.")]
         public static partial void CommitFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(EventId = 3201, EventName = "SnapshotUsed", Level = LogLevel.Information,
+            Message = "Restored {Count} records from the replica snapshot (commit {Sequence}).")]
+        public static partial void SnapshotUsed(ILogger logger, int count, long sequence);
+
+        [LoggerMessage(EventId = 3202, EventName = "SnapshotRefused", Level = LogLevel.Information,
+            Message = "The replica snapshot {Path} is {Reason}; the replica is read from the LiteDB file instead.")]
+        public static partial void SnapshotRefused(ILogger logger, string path, string reason);
     }
 }

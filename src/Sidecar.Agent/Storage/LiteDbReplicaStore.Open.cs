@@ -41,9 +41,9 @@ internal sealed partial class LiteDbReplicaStore
         {
             var store = new LiteDbReplicaStore(db, path, dataDirLock, timeProvider, logger);
             var unreadable = 0;
-            var records = new List<Record>();
             Hosting.StartupProfile.Mark("storage-open");
-            foreach (var document in store._records.FindAll())
+            var fromSnapshot = store.TryReadSnapshot(store.LoadSequence(), out var records, out var leases);
+            foreach (var document in fromSnapshot ? Enumerable.Empty<BsonDocument>() : store._records.FindAll())
             {
                 var decodeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                 var decoded = RecordDocuments.FromDocument(document);
@@ -58,7 +58,11 @@ internal sealed partial class LiteDbReplicaStore
                 }
             }
 
-            var leases = store._leases.FindAll().Select(RecordDocuments.LeaseFromDocument).OfType<KeyValuePair<RecordKey, Lease>>().ToList();
+            if (!fromSnapshot)
+            {
+                leases = store._leases.FindAll().Select(RecordDocuments.LeaseFromDocument).OfType<KeyValuePair<RecordKey, Lease>>().ToList();
+            }
+
             var identity = store._meta.FindById("identity") is { } doc
                 ? new AgentIdentity(doc["node"].AsString, doc["inc"].AsInt64, DateTimeOffset.FromUnixTimeMilliseconds(doc["last"].AsInt64))
                 : null;

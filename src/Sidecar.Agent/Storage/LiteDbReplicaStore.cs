@@ -45,7 +45,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
 
     public ValueTask CommitAsync(ReplicaBatch batch, CancellationToken cancellationToken)
     {
-        var pending = new Pending(batch);
+        var pending = new Pending(batch) { Seq = Interlocked.Increment(ref _queuedSeq) };
         _queue.Add(pending, cancellationToken);
         return batch.Durable ? new ValueTask(pending.Completion.Task.WaitAsync(cancellationToken)) : ValueTask.CompletedTask;
     }
@@ -173,6 +173,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
                 _meta.Upsert(IdentityDocument(new AgentIdentity(_nodeName, _incarnation, _timeProvider.GetUtcNow())));
             }
 
+            StampSequence(group.Max(p => p.Seq));
             _db.Commit();
             foreach (var pending in group)
             {
@@ -193,6 +194,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
             // A write that failed half-way (e.g. the disk filled up) can leave LiteDB's page cache unusable ("page
             // must be writable"): the next commit opens the file afresh, which drops the unfinished transaction.
             _reopen = true;
+            _commitFailed = true;
 
             Log.CommitFailed(_logger, ex, group.Count);
             foreach (var pending in group)
@@ -268,6 +270,9 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
         public IReadOnlyList<PersistedMember>? Members { get; } = members;
 
         public BsonDocument? Cursors { get; } = cursors;
+
+        /// <summary>The batch's commit sequence (0 for members and cursors, which the snapshot does not hold).</summary>
+        public long Seq { get; init; }
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

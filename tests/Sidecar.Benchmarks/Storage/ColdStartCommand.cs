@@ -58,15 +58,23 @@ internal static class ColdStartCommand
         var loaded = Path.Combine(root, "loaded");
         await PrepareAsync(loaded);
         var fileSize = new FileInfo(Path.Combine(loaded, LiteDbReplicaStore.FileName)).Length;
-        var snapshotFile = Path.Combine(loaded, "replica.snapshot");
+        // A pod restarts a data dir its agent has run on: one start writes the snapshot the measured starts read.
+        var snapshotFile = Path.Combine(loaded, ReplicaSnapshotFile.FileName);
+        await WarmAsync(sidecar, loaded, snapshotFile);
         var snapshotSize = File.Exists(snapshotFile) ? new FileInfo(snapshotFile).Length : 0;
+        var withoutSnapshot = Path.Combine(root, "litedb");
+        CopyDir(loaded, withoutSnapshot);
 
         var empty = new List<Run>();
+        var liteDb = new List<Run>();
         var full = variants.ToDictionary(v => v.Label, _ => new List<Run>());
         for (var run = 0; run < runs; run++)
         {
             var emptyDir = Path.Combine(root, "empty" + run);
             empty.Add(await TimeToAnswerAsync(sidecar, emptyDir, [], "/v1/health/ready", _ => true));
+            File.Delete(Path.Combine(withoutSnapshot, ReplicaSnapshotFile.FileName));
+            liteDb.Add(await TimeToAnswerAsync(sidecar, withoutSnapshot, [], Dataset.FindPath(0),
+                body => body.Split("\"instanceId\"").Length - 1 == Dataset.InstancesPerService));
             foreach (var (label, env) in variants)
             {
                 full[label].Add(await TimeToAnswerAsync(sidecar, loaded, env, Dataset.FindPath(0),
@@ -79,7 +87,8 @@ internal static class ColdStartCommand
         Console.WriteLine($"| target | runs | p50 ms | min ms | max ms | RSS at first answer MiB (p50) | RSS after {s_idleWait.TotalSeconds:F0} s idle MiB (p50) |");
         Console.WriteLine($"|---|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine(Row("empty data dir, first 200 of /v1/health/ready (baseline)", empty));
-        Console.WriteLine(Row($"10,000 instances persisted ({fileSize / 1024} KiB file{(snapshotSize > 0 ? $", {snapshotSize / 1024} KiB snapshot" : "")}), first correct find", baseline));
+        Console.WriteLine(Row($"10,000 instances persisted ({fileSize / 1024} KiB LiteDB file), no snapshot: first correct find (baseline)", liteDb));
+        Console.WriteLine(Row($"the same with the replica snapshot ({snapshotSize / 1024} KiB), first correct find", baseline));
         foreach (var (label, env) in variants.Skip(1))
         {
             Console.WriteLine(Row($"the same, {label} ({string.Join(' ', env.Select(p => $"{p.Key}={p.Value}"))})", full[label]));
@@ -93,9 +102,9 @@ internal static class ColdStartCommand
         Console.WriteLine("Where the loaded start goes (the agent's startup log line, event 3200; p50 of each phase over the runs, ms;");
         Console.WriteLine("'first find' is from the listener being up to the harness's first correct answer):");
         Console.WriteLine();
-        foreach (var (label, _) in variants)
+        foreach (var (label, runsOf) in variants.Select(v => (v.Label, full[v.Label])).Prepend(("LiteDB only", liteDb)))
         {
-            var phases = Phases(full[label]);
+            var phases = Phases(runsOf);
             if (phases.Count == 0)
             {
                 continue;
@@ -108,6 +117,53 @@ internal static class ColdStartCommand
         }
 
         return 0;
+    }
+
+    private static async Task WarmAsync(string sidecar, string dataDir, string snapshotFile)
+    {
+        var port = FreePort();
+        using var process = Process.Start(Start(sidecar, dataDir, port, []))!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(snapshotFile) && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+        }
+
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
+    private static void CopyDir(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+    }
+
+    private static ProcessStartInfo Start(string sidecar, string dataDir, int port, Dictionary<string, string> env)
+    {
+        var managed = sidecar.EndsWith(".dll", StringComparison.Ordinal);
+        var info = new ProcessStartInfo(managed ? "dotnet" : sidecar) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (managed)
+        {
+            info.ArgumentList.Add(sidecar);
+        }
+
+        foreach (var arg in new[] { "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir, "--node-name", "coldstart" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in env)
+        {
+            info.Environment[name] = value;
+        }
+
+        return info;
     }
 
     private sealed record Run(double Ms, double RssFirst, double RssIdle, string? Profile);
@@ -130,23 +186,7 @@ internal static class ColdStartCommand
     private static async Task<Run> TimeToAnswerAsync(string sidecar, string dataDir, Dictionary<string, string> env, string path, Func<string, bool> correct)
     {
         var port = FreePort();
-        var managed = sidecar.EndsWith(".dll", StringComparison.Ordinal);
-        var info = new ProcessStartInfo(managed ? "dotnet" : sidecar) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (managed)
-        {
-            info.ArgumentList.Add(sidecar);
-        }
-
-        foreach (var arg in new[] { "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir, "--node-name", "coldstart" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in env)
-        {
-            info.Environment[name] = value;
-        }
-
+        var info = Start(sidecar, dataDir, port, env);
         string? profile = null;
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
