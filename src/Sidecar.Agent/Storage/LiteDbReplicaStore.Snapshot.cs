@@ -51,6 +51,15 @@ internal sealed partial class LiteDbReplicaStore
     private bool TryReadSnapshot(long sequence, out List<Record> records, out List<KeyValuePair<RecordKey, Lease>> leases)
     {
         var refusal = ReplicaSnapshotFile.TryRead(SnapshotPath, sequence, out records, out leases);
+        // A writer that does not stamp the sequence (an older agent, a hand edit) usually adds or removes documents:
+        // the counts catch that for a few milliseconds of index reading.
+        if (refusal == ReplicaSnapshotFile.Refusal.None && (records.Count != _records.Count() || leases.Count != _leases.Count()))
+        {
+            refusal = ReplicaSnapshotFile.Refusal.Stale;
+            records = [];
+            leases = [];
+        }
+
         if (refusal == ReplicaSnapshotFile.Refusal.None)
         {
             RestoredFromSnapshot = sequence;

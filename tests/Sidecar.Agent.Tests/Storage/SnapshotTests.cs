@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sidecar.Agent.Storage;
 using Sidecar.Registry;
 using Sidecar.Replication;
+using Record = Sidecar.Replication.Record;
 
 namespace Sidecar.Agent.Tests.Storage;
 
@@ -82,6 +83,25 @@ public sealed class SnapshotTests : IDisposable
 
         Assert.Equal(-1, store.RestoredFromSnapshot);
         Assert.Equal(["b", "c", "d"], Instances(state));
+    }
+
+    [Fact]
+    public async Task Snapshot_FileChangedByAWriterThatDoesNotStampTheSequence_IsNotUsed()
+    {
+        await WriteAsync(["a", "b"], snapshot: true, after: []);
+        // As an older agent (or a hand edit) would: a document added without the store's commit sequence.
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Path.Combine(_dataDir, LiteDbReplicaStore.FileName), Connection = LiteDB.ConnectionType.Direct }))
+        {
+            var key = RecordKey.ForInstance("agent:snap", s_service, "x");
+            db.GetCollection("records").Upsert(RecordDocuments.ToDocument(new Record(key, new RecordVersion(1, "snap"),
+                new MicroServiceInstance { InstanceId = "x", ServiceId = "svc", HostName = "x", Endpoints = ["rest://10.0.0.1:80"] })));
+        }
+
+        var (store, state) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+        store.Dispose();
+
+        Assert.Equal(-1, store.RestoredFromSnapshot);
+        Assert.Equal(["a", "b", "x"], Instances(state));
     }
 
     [Fact]
