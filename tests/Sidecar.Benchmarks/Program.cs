@@ -29,7 +29,7 @@ internal static class Program
             case "load":
                 return await LoadCommand.RunAsync(rest);
             default:
-                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md] | coldstart [runs] [path/to/sidecar.dll] | writes | kubescale [services] [endpoints-per-service]");
+                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md] | coldstart [runs] [path/to/sidecar.dll or native sidecar] [--variant label:ENV=V,...] | writes | kubescale [services] [endpoints-per-service]");
                 return 2;
         }
     }

@@ -3,6 +3,8 @@
 # Usage: tests/Sidecar.Benchmarks/run.sh [--quick]   (--quick: short phases, for trying the script out)
 #        tests/Sidecar.Benchmarks/run.sh --storage  (only the storage section: cold start P8, writes P9)
 #        tests/Sidecar.Benchmarks/run.sh --kubernetes  (only the Kubernetes source section: issue 10 scale)
+#        SIDECAR_AGENT=/path/to/native/sidecar tests/Sidecar.Benchmarks/run.sh --storage  (cold start of that executable,
+#        e.g. the Native AOT build; default: the JIT build's sidecar.dll next to the benchmarks)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -17,9 +19,12 @@ storage_section() {
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average before: $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$root" rev-parse --short HEAD)"
   echo
-  echo "### Cold start: process start to first correct answer, 7 runs each (coldstart command)"
+  echo "### Cold start: process start to first correct answer, 5 runs each (coldstart command)"
   echo
-  "${exe[@]}" coldstart 7
+  # The variants measure runtime GC settings against the agent's own (workstation, non-concurrent), same run.
+  "${exe[@]}" coldstart 5 ${SIDECAR_AGENT:+"$SIDECAR_AGENT"} \
+    --variant concurrent-gc:DOTNET_gcConcurrent=1 --variant gen0-4MiB:DOTNET_GCgen0size=0x400000 \
+    --variant conserve-memory:DOTNET_GCConserveMemory=7
   echo
   echo "### Writes (writes command)"
   echo

@@ -16,6 +16,7 @@ internal static class SidecarCommand
             switch (args[0])
             {
                 case "agent":
+                    StartupProfile.Mark("runtime");
                     var configuration = new ConfigurationBuilder()
                         .SetBasePath(AppContext.BaseDirectory)
                         .AddJsonFile("appsettings.json", optional: true)
@@ -27,6 +28,7 @@ internal static class SidecarCommand
                     }
 
                     var options = CommandLine.ParseAgent(args[1..], configuration);
+                    StartupProfile.Mark("options");
                     await using (var app = AgentHost.Build(options))
                     {
                         WriterLoopGuard.Attach(app.Services.GetRequiredService<Replication.Replica>(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sidecar.Agent.Replica"));

@@ -23,5 +23,13 @@ internal sealed partial class LiteDbReplicaStore
         [LoggerMessage(EventId = 3005, EventName = "StillFailing", Level = LogLevel.Warning,
             Message = "The replica file still cannot be written ({Reason}); {Carried} replicated records are kept in memory meanwhile.")]
         public static partial void StillFailing(ILogger logger, int carried, string reason);
+
+        [LoggerMessage(EventId = 3201, EventName = "SnapshotUsed", Level = LogLevel.Information,
+            Message = "Restored {Count} records from the replica snapshot (commit {Sequence}).")]
+        public static partial void SnapshotUsed(ILogger logger, int count, long sequence);
+
+        [LoggerMessage(EventId = 3202, EventName = "SnapshotRefused", Level = LogLevel.Information,
+            Message = "The replica snapshot {Path} is {Reason}; the replica is read from the LiteDB file instead.")]
+        public static partial void SnapshotRefused(ILogger logger, string path, string reason);
     }
 }

@@ -41,10 +41,14 @@ internal sealed partial class LiteDbReplicaStore
         {
             var store = new LiteDbReplicaStore(db, path, dataDirLock, timeProvider, logger);
             var unreadable = 0;
-            var records = new List<Record>();
-            foreach (var document in store._records.FindAll())
+            Hosting.StartupProfile.Mark("storage-open");
+            var fromSnapshot = store.TryReadSnapshot(store.LoadSequence(), out var records, out var leases);
+            foreach (var document in fromSnapshot ? Enumerable.Empty<BsonDocument>() : store._records.FindAll())
             {
-                if (RecordDocuments.FromDocument(document) is { } record)
+                var decodeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                var decoded = RecordDocuments.FromDocument(document);
+                Hosting.StartupProfile.Add("decode-json", System.Diagnostics.Stopwatch.GetTimestamp() - decodeStarted);
+                if (decoded is { } record)
                 {
                     records.Add(record);
                 }
@@ -54,7 +58,11 @@ internal sealed partial class LiteDbReplicaStore
                 }
             }
 
-            var leases = store._leases.FindAll().Select(RecordDocuments.LeaseFromDocument).OfType<KeyValuePair<RecordKey, Lease>>().ToList();
+            if (!fromSnapshot)
+            {
+                leases = store._leases.FindAll().Select(RecordDocuments.LeaseFromDocument).OfType<KeyValuePair<RecordKey, Lease>>().ToList();
+            }
+
             var identity = store._meta.FindById("identity") is { } doc
                 ? new AgentIdentity(doc["node"].AsString, doc["inc"].AsInt64, DateTimeOffset.FromUnixTimeMilliseconds(doc["last"].AsInt64))
                 : null;

@@ -65,7 +65,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
 
     public ValueTask CommitAsync(ReplicaBatch batch, CancellationToken cancellationToken)
     {
-        var pending = new Pending(batch);
+        var pending = new Pending(batch) { Seq = Interlocked.Increment(ref _queuedSeq) };
         _queue.Add(pending, cancellationToken);
         return batch.Durable ? new ValueTask(pending.Completion.Task.WaitAsync(cancellationToken)) : ValueTask.CompletedTask;
     }
@@ -243,6 +243,7 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
                 _meta.Upsert(IdentityDocument(new AgentIdentity(_nodeName, _incarnation, _timeProvider.GetUtcNow())));
             }
 
+            StampSequence(group.Max(p => p.Seq));
             _db.Commit();
         }
         catch (Exception ex)
@@ -274,6 +275,8 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
     /// </summary>
     private void Fail(List<Pending> group, Exception ex, bool touchedFile)
     {
+        // No snapshot for the rest of this run: memory may now hold changes the file does not.
+        _commitFailed = true;
         if (touchedFile)
         {
             try
@@ -452,6 +455,9 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
         public IReadOnlyList<PersistedMember>? Members { get; } = members;
 
         public BsonDocument? Cursors { get; } = cursors;
+
+        /// <summary>The batch's commit sequence (0 for members and cursors, which the snapshot does not hold).</summary>
+        public long Seq { get; init; }
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -45,6 +45,12 @@ public sealed class ReplicaWriter
 
     public Record? Get(in RecordKey key) => _state.Get(key);
 
+    /// <summary>
+    /// True when this batch already holds changes the store has not been handed yet: a reader that must see exactly
+    /// what the store holds (a snapshot of the file) waits for the next batch.
+    /// </summary>
+    public bool HasPendingChanges => _changes.Count > 0 || _leases.Count > 0 || _forgotten.Count > 0;
+
     /// <summary>Every record of one source, tombstones included (a scan: for upstream syncers, once per pull).</summary>
     public IEnumerable<Record> RecordsOf(string source) => _state.Records.Where(r => r.Key.Source == source);
     /// <summary>Every record, tombstones included (e.g. to index them, or to drop a source as a whole).</summary>
