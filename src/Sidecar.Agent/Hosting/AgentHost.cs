@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sidecar.Agent.Api;
+using Sidecar.Agent.Diagnostics;
 using Sidecar.Agent.Sources;
 using Sidecar.Agent.Storage;
 using Sidecar.Agent.Watch;
@@ -50,6 +51,8 @@ internal static class AgentHost
         services.TryAddSingleton<WatchHub>();
         services.TryAddSingleton<Readiness>();
         services.TryAddSingleton<AgentHealth>();
+        services.AddAgentHealthChecks();
+        services.AddAgentTelemetry();
         services.AddHostedService<ReplicaMaintenance>();
         services.AddSidecarUpstreams(options);
         services.AddSidecarKubernetesSource(options);
@@ -65,7 +68,9 @@ internal static class AgentHost
         _ = app.Services.GetService<Upstreams.UpstreamSet>();
         replica.Start();
         storage.Store.Start();
-        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Readiness>().MarkReady());
+        var readiness = app.Services.GetRequiredService<Readiness>();
+        app.Lifetime.ApplicationStarted.Register(readiness.MarkReady);
+        app.Lifetime.ApplicationStopping.Register(readiness.MarkStopping);
         if (options.HealthListen is { } healthListen)
         {
             app.Use(HealthListener.Filter(healthListen.Port));
@@ -77,6 +82,7 @@ internal static class AgentHost
         app.Use(NotFoundAsText);
         app.Use(TenantGuard.Invoke);
         MapSidecarApi(app);
+        app.MapAgentMetrics();
         return app;
     }
 
