@@ -29,6 +29,9 @@ internal static class AgentTelemetry
         return services;
     }
 
+    /// <summary>Starts collecting now rather than when the host starts (measurements before that would be lost).</summary>
+    public static void Start(WebApplication app) => app.Services.GetRequiredService<MeterProvider>();
+
     /// <summary>Maps <see cref="MetricsPath"/> and creates the observed instruments so the first scrape has them.</summary>
     public static void MapAgentMetrics(this WebApplication app)
     {

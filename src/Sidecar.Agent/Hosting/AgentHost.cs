@@ -60,6 +60,8 @@ internal static class AgentHost
         services.AddSidecarGossip(options);
 
         var app = builder.Build();
+        // Before the replica exists: the records it refuses while restoring must be counted.
+        AgentTelemetry.Start(app);
         var storage = app.Services.GetRequiredService<Storage>();
         var replica = app.Services.GetRequiredService<Replica>();
         var tracker = app.Services.GetRequiredService<SourceTracker>();
