@@ -21,16 +21,7 @@ internal static class AgentEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1");
-        v1.MapGet("/health", (HttpContext context, AgentHealth health) => health.NotAlive() is { } dead
-            ? WriteText(context, StatusCodes.Status503ServiceUnavailable, "not alive: " + dead)
-            : WriteText(context, StatusCodes.Status200OK, "alive"));
-        v1.MapGet("/health/ready", async (HttpContext context, AgentHealth health) =>
-        {
-            var notReady = await health.NotReadyAsync(context.RequestAborted);
-            await (notReady is null
-                ? WriteText(context, StatusCodes.Status200OK, "ready")
-                : WriteText(context, StatusCodes.Status503ServiceUnavailable, "not ready: " + notReady));
-        });
+        app.MapAgentHealthChecks();
         v1.MapGet("/drain", Drain);
         v1.MapGet("/services/{serviceName}/instances", Instances);
         v1.MapGet("/sources", (HttpContext context, SourceTracker sources, Replica replica, Gossip.GossipOwnership owners) => WriteJsonAsync(context, SourcesOf(sources, replica, owners), AgentJsonContext.Default.SourcesResponse));

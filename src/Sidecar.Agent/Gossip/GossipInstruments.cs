@@ -8,12 +8,14 @@ namespace Sidecar.Agent.Gossip;
 /// </summary>
 internal sealed class GossipInstruments
 {
-    public const string MeterName = "Sidecar.Agent";
+    public const string MeterName = Diagnostics.RegistryInstruments.MeterName;
     public const string AuthFailuresName = "sidecar.gossip.auth_failures";
     public const string DroppedName = "sidecar.gossip.dropped";
     public const string MalformedName = "sidecar.gossip.malformed";
     public const string LiveMembersName = "sidecar.gossip.members.live";
     public const string ClockRefusedName = "sidecar.gossip.clock_refused";
+    public const string MembersName = "sidecar.gossip.members";
+    public const string MessagesName = "sidecar.gossip.messages";
 
     /// <summary>The tag of <see cref="DroppedName"/> that names the reason (<see cref="TransportDrops.Names"/>).</summary>
     public const string ReasonTag = "reason";
@@ -31,7 +33,32 @@ internal sealed class GossipInstruments
             "Authenticated gossip messages that did not decode (a bug or an incompatible version).");
         meter.CreateObservableUpDownCounter(LiveMembersName, () => (long)agent.Node.LiveMemberCount, "{member}",
             "Alive and suspect members of the gossip cluster, this agent included.");
+        meter.CreateObservableGauge(MembersName, () => MembersByState(agent), "{member}",
+            "Members of the gossip cluster this agent knows, by state (alive, suspect, dead, left), this agent included.");
+        meter.CreateObservableCounter(MessagesName, () => Messages(agent.Transport.Stats), "{message}",
+            "Gossip messages sent and received, by direction (in, out) and transport (udp packets, tcp streams).");
     }
+
+    private static IEnumerable<Measurement<long>> MembersByState(GossipAgent agent)
+    {
+        var counts = new long[4];
+        foreach (var member in agent.Node.Members())
+        {
+            counts[(int)member.State]++;
+        }
+
+        return Enum.GetValues<Sidecar.Gossip.MemberState>().Select(state =>
+            new Measurement<long>(counts[(int)state], new KeyValuePair<string, object?>("state", state.ToString().ToLowerInvariant())));
+    }
+
+    private static Measurement<long>[] Messages(TransportStats stats) =>
+    [
+        Message(stats.PacketsIn, "in", "udp"), Message(stats.PacketsOut, "out", "udp"),
+        Message(stats.StreamsIn, "in", "tcp"), Message(stats.StreamsOut, "out", "tcp"),
+    ];
+
+    private static Measurement<long> Message(long value, string direction, string transport) =>
+        new(value, new KeyValuePair<string, object?>("direction", direction), new KeyValuePair<string, object?>("transport", transport));
 
     private static IEnumerable<Measurement<long>> DroppedByReason(UdpTcpTransport transport)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sidecar.Agent.Api;
+using Sidecar.Agent.Diagnostics;
 using Sidecar.Agent.Sources;
 using Sidecar.Agent.Storage;
 using Sidecar.Agent.Watch;
@@ -53,6 +54,8 @@ internal static class AgentHost
         // First registered, so stopped last: the snapshot taken at a clean stop holds every other service's last write.
         services.AddHostedService(sp => new ReplicaSnapshots(sp.GetRequiredService<Replica>(), sp.GetRequiredService<Storage>().Store,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReplicaSnapshots>>()));
+        services.AddAgentHealthChecks();
+        services.AddAgentTelemetry();
         services.AddHostedService<ReplicaMaintenance>();
         services.AddSidecarUpstreams(options);
         services.AddSidecarKubernetesSource(options);
@@ -62,6 +65,8 @@ internal static class AgentHost
         StartupProfile.Mark("configure");
         var app = builder.Build();
         StartupProfile.Mark("host-build");
+        // Before the replica exists: the records it refuses while restoring must be counted.
+        AgentTelemetry.Start(app);
         var storage = app.Services.GetRequiredService<Storage>();
         StartupProfile.Mark("storage");
         var replica = app.Services.GetRequiredService<Replica>();
@@ -72,12 +77,14 @@ internal static class AgentHost
         _ = app.Services.GetService<Upstreams.UpstreamSet>();
         replica.Start();
         storage.Store.Start();
+        var readiness = app.Services.GetRequiredService<Readiness>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            app.Services.GetRequiredService<Readiness>().MarkReady();
+            readiness.MarkReady();
             StartupProfile.Mark("listen");
             StartupProfile.LogStarted(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sidecar.Agent.Startup"));
         });
+        app.Lifetime.ApplicationStopping.Register(readiness.MarkStopping);
         if (options.HealthListen is { } healthListen)
         {
             app.Use(HealthListener.Filter(healthListen.Port));
@@ -90,6 +97,7 @@ internal static class AgentHost
         app.Use(TenantGuard.Invoke);
         MapSidecarApi(app);
         StartupProfile.Mark("pipeline");
+        app.MapAgentMetrics();
         return app;
     }
 

@@ -10,14 +10,15 @@ namespace Sidecar.Agent.Hosting;
 /// </summary>
 internal sealed partial class RecordGateMonitor
 {
-    public const string RefusedName = "sidecar.replica.records_refused";
+    /// <summary>Scraped as <c>sidecar_records_rejected_total</c>.</summary>
+    public const string RefusedName = "sidecar.records_rejected";
 
     private readonly ILogger _logger;
 
     public RecordGateMonitor(IMeterFactory meterFactory, ILoggerFactory loggerFactory, TimeProvider timeProvider)
     {
         _logger = loggerFactory.CreateLogger("Sidecar.Agent.Replica");
-        Refused = meterFactory.Create(Gossip.GossipInstruments.MeterName).CreateCounter<long>(RefusedName, "{record}",
+        Refused = meterFactory.Create(Diagnostics.RegistryInstruments.MeterName).CreateCounter<long>(RefusedName, "{record}",
             "Records refused at the replica's gate (invalid key or value, missing member, clock too far ahead), by origin and reason.");
         Gate = new RecordGate(timeProvider);
         Gate.Refused += OnRefused;
@@ -48,7 +49,7 @@ internal sealed partial class RecordGateMonitor
     private static partial class Log
     {
         [LoggerMessage(EventId = 3101, EventName = "RecordRefused", Level = LogLevel.Warning,
-            Message = "Refused a record from {Origin} (source {Source}, {Kind} {ServiceId}/{Item}): {Reason}: {Detail}. Later refusals of this source are only counted (metric sidecar.replica.records_refused); fix or upgrade the agent or registry that writes it.")]
+            Message = "Refused a record from {Origin} (source {Source}, {Kind} {ServiceId}/{Item}): {Reason}: {Detail}. Later refusals of this source are only counted (metric sidecar_records_rejected_total); fix or upgrade the agent or registry that writes it.")]
         public static partial void RecordRefused(ILogger logger, string origin, string source, RecordKind kind, string serviceId, string item, string reason, string detail);
     }
 }

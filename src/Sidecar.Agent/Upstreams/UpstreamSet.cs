@@ -11,14 +11,16 @@ internal sealed class UpstreamSet : IDisposable
     private readonly List<UpstreamClient> _clients = [];
 
     public UpstreamSet(AgentOptions options, Replica replica, SourceTracker tracker, IUpstreamOwnership ownership,
-        ResiliencePipelineProvider<string> pipelines, TimeProvider timeProvider, ILoggerFactory loggers, ISyncCursorStore cursors)
+        ResiliencePipelineProvider<string> pipelines, TimeProvider timeProvider, ILoggerFactory loggers, ISyncCursorStore cursors,
+        Diagnostics.RegistryInstruments instruments)
     {
         foreach (var endpoint in options.Clusters)
         {
             var client = new UpstreamClient(endpoint, pipelines.GetPipeline(SidecarPipelines.Upstream(endpoint.Name)), maxResponseBytes: options.UpstreamMaxResponseBytes);
             _clients.Add(client);
             tracker.SetOwners(endpoint.Source, ownership.IsOwner(endpoint.Source) ? [replica.NodeName] : []);
-            Syncers.Add(new UpstreamSyncer(client, replica, tracker, ownership, timeProvider, options.SyncInterval, loggers.CreateLogger<UpstreamSyncer>(), cursors));
+            Syncers.Add(new UpstreamSyncer(client, replica, tracker, ownership, timeProvider, options.SyncInterval, loggers.CreateLogger<UpstreamSyncer>(), cursors,
+                instruments.PullDuration));
         }
 
         if (options.RegistryUpstream is { } home)

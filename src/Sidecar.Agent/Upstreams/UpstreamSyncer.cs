@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Polly.CircuitBreaker;
@@ -27,12 +28,14 @@ internal sealed partial class UpstreamSyncer
     private readonly ILogger _logger;
     private readonly SourceDiff _diff;
     private readonly ISyncCursorStore _cursors;
+    private readonly Histogram<double>? _pullDuration;
     private Dictionary<string, string> _revisions;
     private bool _failing;
 
     public UpstreamSyncer(UpstreamClient client, Replica replica, SourceTracker tracker, IUpstreamOwnership ownership, TimeProvider timeProvider, TimeSpan interval, ILogger logger,
-        ISyncCursorStore? cursors = null)
+        ISyncCursorStore? cursors = null, Histogram<double>? pullDuration = null)
     {
+        _pullDuration = pullDuration;
         _cursors = cursors ?? NullSyncCursorStore.Instance;
         _revisions = new(_cursors.LoadCursors(client.Endpoint.Source), StringComparer.Ordinal);
         _client = client;
@@ -63,6 +66,15 @@ internal sealed partial class UpstreamSyncer
 
     /// <summary>One pull; null when the upstream failed (nothing was changed, the source is stale).</summary>
     public async Task<PullResult?> PullAsync(CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetTimestamp();
+        var result = await PullOnceAsync(cancellationToken);
+        _pullDuration?.Record(_timeProvider.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("source", Source), new KeyValuePair<string, object?>("outcome", result is null ? "failure" : "success"));
+        return result;
+    }
+
+    private async Task<PullResult?> PullOnceAsync(CancellationToken cancellationToken)
     {
         try
         {

@@ -66,6 +66,18 @@ internal sealed class WatchHub : IDisposable
         }
     }
 
+    /// <summary>Open watch sockets of every consumer (metric <c>sidecar_watch_sessions</c>).</summary>
+    public int Sessions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _watchers.Values.Sum(l => l.Count);
+            }
+        }
+    }
+
     public void Dispose() => _subscription.Dispose();
 
     private void OnChanges(ReplicaChangeSet changes)

@@ -31,6 +31,7 @@ public sealed class Replica : IAsyncDisposable
     private ITimer? _sweepTimer;
     private int _pending;
     private long _progressAt;
+    private long _leasesExpired;
     private volatile string? _fault;
     private volatile string? _storeError;
 
@@ -194,6 +195,9 @@ public sealed class Replica : IAsyncDisposable
         return Snapshot.Index > index ? Task.CompletedTask : signal.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Instances removed because their lease passed, since start (metric <c>sidecar_lease_expirations_total</c>).</summary>
+    public long LeasesExpired => Interlocked.Read(ref _leasesExpired);
+
     /// <summary>Removes the instances whose lease has passed (announced as deletions).</summary>
     /// <remarks>Monotonic time: a wall-clock step forward (NTP) does not expire every instance at once.</remarks>
     public Task<int> SweepAsync() => WriteAsync(writer =>
@@ -204,6 +208,7 @@ public sealed class Replica : IAsyncDisposable
             writer.Delete(key);
         }
 
+        Interlocked.Add(ref _leasesExpired, expired.Count);
         return expired.Count;
     }, CancellationToken.None);
 

@@ -1,9 +1,8 @@
 namespace Sidecar.Kubernetes.Diagnostics;
 
 /// <summary>
-/// Event id ranges (HOUSE_STYLE 8): 1xxx API, 2xxx gossip, 3xxx storage, 4xxx Kubernetes source, 5xxx injector, 7xxx auto-registration (Sidecar.Agent AutoRegistrar).
-/// Kubernetes source ids: 4001-4019 watchers, 4020-4029 the source (Sidecar.Agent KubernetesSource), 4030-4049 watchers again.
-/// Injector ids: 5001-5019 webhook and mutation, 5020-5039 TLS and caBundle, 5040-5059 offline inject.
+/// Event ids of Sidecar.Kubernetes (HOUSE_STYLE 8; the agent writes its own ids beside its LoggerMessages):
+/// 4001-4019 and 4030-4049 the resource watchers; 5001-5019 webhook and mutation, 5020-5039 TLS and caBundle, 5040-5059 offline inject.
 /// </summary>
 internal static class EventIds
 {

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Sidecar.Kubernetes.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Sidecar.Kubernetes.Webhook;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -17,14 +18,20 @@ internal static class InjectorEndpointRouteBuilderExtensions
 
     public static RouteGroupBuilder MapSidecarInjector(this IEndpointRouteBuilder endpoints)
     {
-        // Start listening now: measurements taken before the first scrape must count.
-        _ = endpoints.ServiceProvider.GetRequiredService<PrometheusMetrics>();
         var group = endpoints.MapGroup("");
         group.MapPost(InjectPath, HandleAsync);
         group.MapGet("/healthz", () => Results.Text("ok"));
-        group.MapGet("/readyz", () => Results.Text("ok"));
-        group.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        group.MapHealthChecks("/readyz", new HealthCheckOptions { ResponseWriter = WriteReadinessAsync });
+        group.MapPrometheusScrapingEndpoint("/metrics");
         return group;
+    }
+
+    /// <summary><c>ok</c>, or <c>not ready: </c> and why (503).</summary>
+    private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var text = report.Status == HealthStatus.Healthy ? "ok" : "not ready: " + string.Join("; ", report.Entries.Values.Select(e => e.Description));
+        return context.Response.WriteAsync(text, context.RequestAborted);
     }
 
     private static async Task<IResult> HandleAsync(HttpRequest request, AdmissionReviewHandler handler, CancellationToken cancellationToken)

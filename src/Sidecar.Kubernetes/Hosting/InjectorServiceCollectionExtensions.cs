@@ -11,14 +11,16 @@ internal static class InjectorServiceCollectionExtensions
     /// <summary>Registers the webhook's services; idempotent (TryAdd).</summary>
     public static IServiceCollection AddSidecarInjector(this IServiceCollection services, InjectorOptions options, WebhookCertificate certificate)
     {
-        services.AddMetrics();
+        services.AddInjectorTelemetry();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(options);
         services.TryAddSingleton(certificate);
         services.TryAddSingleton<InClusterClientFactory>(InClusterClient.Create);
         services.TryAddSingleton(sp => new PodMutator(sp.GetRequiredService<InjectorOptions>()));
-        services.TryAddSingleton<SidecarInstruments>();
-        services.TryAddSingleton<PrometheusMetrics>();
+        services.TryAddSingleton<InjectorInstruments>();
+        services.TryAddSingleton<CaBundleReadiness>();
+        services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("ca-bundle",
+            sp => new CaBundleHealthCheck(sp.GetRequiredService<CaBundleReadiness>()), null, ["ready"]));
         services.TryAddSingleton<AdmissionReviewHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CaBundleHostedService>());
         return services;

@@ -46,6 +46,7 @@ internal sealed class PodMutator(InjectorOptions options)
         var result = Clone(pod);
         result.Metadata.Labels ??= new Dictionary<string, string>();
         result.Metadata.Labels[SidecarAnnotations.InjectedLabel] = "true";
+        AddScrapeAnnotations(result.Metadata.Annotations);
 
         var spec = result.Spec;
         foreach (var app in spec.Containers)
@@ -74,6 +75,22 @@ internal sealed class PodMutator(InjectorOptions options)
         }
 
         return PodMutationResult.Injected(result);
+    }
+
+    /// <summary>
+    /// The conventional Prometheus scrape annotations, pointing at the agent's <c>/metrics</c> on its health port. A pod
+    /// can carry only one set: when the app already has any <c>prometheus.io/*</c> annotation, its own are kept.
+    /// </summary>
+    private static void AddScrapeAnnotations(IDictionary<string, string> annotations)
+    {
+        if (annotations.Keys.Any(k => k.StartsWith(SidecarAnnotations.PrometheusPrefix, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        annotations[SidecarAnnotations.PrometheusPrefix + "scrape"] = "true";
+        annotations[SidecarAnnotations.PrometheusPrefix + "port"] = SidecarDefaults.HealthPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        annotations[SidecarAnnotations.PrometheusPrefix + "path"] = SidecarDefaults.MetricsPath;
     }
 
     /// <summary>A pod that already has a <c>sidecar</c> container (regular or init) gets no second one.</summary>

@@ -21,6 +21,9 @@ internal static class SidecarAnnotations
     /// <summary>The label put on injected pods; the peers' headless Service selects it.</summary>
     public const string InjectedLabel = Prefix + "injected";
 
+    /// <summary>The scrape annotations' prefix (<c>prometheus.io/scrape</c>, <c>port</c>, <c>path</c>), added to injected pods.</summary>
+    public const string PrometheusPrefix = "prometheus.io/";
+
     public const string AppNameLabel = "app.kubernetes.io/name";
     public const string AppVersionLabel = "app.kubernetes.io/version";
     public const string PodTemplateHashLabel = "pod-template-hash";

@@ -27,6 +27,9 @@ internal static class SidecarDefaults
     public const string ReadyPath = "/v1/health/ready";
     public const string LivePath = "/v1/health";
 
+    /// <value>The agent's Prometheus metrics, on the health port too.</value>
+    public const string MetricsPath = "/metrics";
+
     /// <value>The non-root uid of the runtime image's <c>app</c> user.</value>
     public const long RunAsUser = 1654;
 

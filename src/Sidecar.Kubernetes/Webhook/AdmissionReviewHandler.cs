@@ -14,10 +14,10 @@ namespace Sidecar.Kubernetes.Webhook;
 /// patch for everything else, <c>allowed: false</c> for invalid annotations, and 400 for malformed input.
 /// Never throws on input.
 /// </summary>
-internal sealed partial class AdmissionReviewHandler(PodMutator mutator, SidecarInstruments instruments, ILogger<AdmissionReviewHandler> logger)
+internal sealed partial class AdmissionReviewHandler(PodMutator mutator, InjectorInstruments instruments, ILogger<AdmissionReviewHandler> logger)
 {
     private readonly PodMutator _mutator = mutator;
-    private readonly SidecarInstruments _instruments = instruments;
+    private readonly InjectorInstruments _instruments = instruments;
     private readonly ILogger _logger = logger;
 
     public AdmissionResult Handle(ReadOnlySpan<byte> body)

@@ -61,6 +61,7 @@ public sealed class CaBundleTests
         var skipped = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 5023);
         Assert.Contains("skipped patching the caBundle", skipped.Message, StringComparison.Ordinal);
         Assert.Equal("ok", await server.Client.GetStringAsync("/healthz", TestContext.Current.CancellationToken));
+        Assert.Equal("ok", await server.Client.GetStringAsync("/readyz", TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -84,6 +85,54 @@ public sealed class CaBundleTests
 
         var caBundle = Encoding.UTF8.GetString(Convert.FromBase64String((string)JsonNode.Parse(body)![0]!["value"]!));
         Assert.Equal(server.Certificate.GeneratedCaPem, caBundle);
+    }
+
+    [Fact]
+    public async Task Readyz_InCluster_NotReadyUntilTheCaBundleIsPatched()
+    {
+        var refuse = true;
+        await using var api = await StartFakeApiServerAsync(async context =>
+        {
+            if (Volatile.Read(ref refuse))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(WebhookConfigurationJson);
+        });
+        await using var server = await WebhookServer.StartAsync(configure: b => b.Services.AddSingleton<InClusterClientFactory>(
+            () => new k8s.Kubernetes(new KubernetesClientConfiguration { Host = api.Urls.Single() })));
+        var ct = TestContext.Current.CancellationToken;
+
+        using (var notReady = await server.Client.GetAsync("/readyz", ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+            Assert.Equal("not ready: the caBundle of the webhook configuration is not patched yet", await notReady.Content.ReadAsStringAsync(ct));
+        }
+
+        Assert.Equal("ok", await server.Client.GetStringAsync("/healthz", ct));
+        Volatile.Write(ref refuse, false);
+        var ready = await WaitForReadyAsync(server);
+        Assert.Equal("ok", ready);
+    }
+
+    private static async Task<string?> WaitForReadyAsync(WebhookServer server)
+    {
+        // The first retry comes 1 s after the refused patch.
+        for (var i = 0; i < 400; i++)
+        {
+            using var response = await server.Client.GetAsync("/readyz", TestContext.Current.CancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            }
+
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+        }
+
+        return null;
     }
 
     private const string WebhookConfigurationJson = """

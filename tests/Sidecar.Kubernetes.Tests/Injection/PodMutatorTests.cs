@@ -82,6 +82,21 @@ public sealed class PodMutatorTests
     }
 
     [Fact]
+    public void Mutate_AnnotatedPod_ScrapeAnnotationsPointAtTheHealthPort_UnlessTheAppHasItsOwn()
+    {
+        var plain = _mutator.Mutate(AnnotatedPod(), new PodMutationContext("shop")).Pod!.Metadata.Annotations;
+        var own = AnnotatedPod();
+        own.Metadata.Annotations["prometheus.io/port"] = "9090";
+        var kept = _mutator.Mutate(own, new PodMutationContext("shop")).Pod!.Metadata.Annotations;
+
+        Assert.Equal("true", plain["prometheus.io/scrape"]);
+        Assert.Equal("30101", plain["prometheus.io/port"]);
+        Assert.Equal("/metrics", plain["prometheus.io/path"]);
+        Assert.Equal(["prometheus.io/port"], kept.Keys.Where(k => k.StartsWith("prometheus.io/", StringComparison.Ordinal)));
+        Assert.Equal("9090", kept["prometheus.io/port"]);
+    }
+
+    [Fact]
     public void Mutate_ExistingRegistryAddress_KeptAsTheUserSetIt()
     {
         var pod = AnnotatedPod();

@@ -95,9 +95,9 @@ public sealed class WebhookEndpointTests
         var metrics = await server.Client.GetStringAsync("/metrics", ct);
 
         Assert.Contains("# TYPE sidecar_injector_injected_total counter", metrics, StringComparison.Ordinal);
-        Assert.Contains("\nsidecar_injector_injected_total 1\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("sidecar_injector_skipped_total{reason=\"not-annotated\"} 1\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("sidecar_injector_failed_total{reason=\"malformed\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("\nsidecar_injector_injected_total{otel_scope_name=\"Sidecar.Kubernetes\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("\nsidecar_injector_skipped_total{otel_scope_name=\"Sidecar.Kubernetes\",reason=\"not-annotated\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("\nsidecar_injector_failed_total{otel_scope_name=\"Sidecar.Kubernetes\",reason=\"malformed\"} 1\n", metrics, StringComparison.Ordinal);
     }
 
     private static async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(WebhookServer server, string body)

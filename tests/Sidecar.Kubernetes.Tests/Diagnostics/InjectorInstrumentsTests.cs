@@ -9,14 +9,14 @@ using Sidecar.Kubernetes.Webhook;
 
 namespace Sidecar.Kubernetes.Tests.Diagnostics;
 
-public sealed class SidecarInstrumentsTests
+public sealed class InjectorInstrumentsTests
 {
     [Fact]
     public void Handle_EachOutcome_CountsOnItsInstrument()
     {
-        using var services = new ServiceCollection().AddMetrics().AddLogging().AddSingleton<SidecarInstruments>()
+        using var services = new ServiceCollection().AddMetrics().AddLogging().AddSingleton<InjectorInstruments>()
             .AddSingleton(new PodMutator(TestOptions.Injector())).AddSingleton<AdmissionReviewHandler>().BuildServiceProvider();
-        var instruments = services.GetRequiredService<SidecarInstruments>();
+        var instruments = services.GetRequiredService<InjectorInstruments>();
         using var injected = new MetricCollector<long>(instruments.Injected);
         using var skipped = new MetricCollector<long>(instruments.Skipped);
         using var failed = new MetricCollector<long>(instruments.Failed);
@@ -26,7 +26,7 @@ public sealed class SidecarInstrumentsTests
         handler.Handle(Encoding.UTF8.GetBytes(AdmissionReviews.ForFile("Webhook/pod-injected.json")));
         handler.Handle("{"u8);
 
-        Assert.Equal(SidecarInstruments.MeterName, instruments.Injected.Meter.Name);
+        Assert.Equal(InjectorInstruments.MeterName, instruments.Injected.Meter.Name);
         Assert.Equal("sidecar.injector.injected", instruments.Injected.Name);
         Assert.Equal(1, Assert.Single(injected.GetMeasurementSnapshot()).Value);
         var skip = Assert.Single(skipped.GetMeasurementSnapshot());

@@ -2,15 +2,15 @@ using System.Diagnostics.Metrics;
 
 namespace Sidecar.Kubernetes.Diagnostics;
 
-/// <summary>The instruments of Sidecar.Kubernetes (meter <see cref="MeterName"/>), created through <see cref="IMeterFactory"/>.</summary>
-internal sealed class SidecarInstruments
+/// <summary>The injector's instruments (meter <see cref="MeterName"/>), created through <see cref="IMeterFactory"/>.</summary>
+internal sealed class InjectorInstruments
 {
     public const string MeterName = "Sidecar.Kubernetes";
     public const string InjectedName = "sidecar.injector.injected";
     public const string SkippedName = "sidecar.injector.skipped";
     public const string FailedName = "sidecar.injector.failed";
 
-    public SidecarInstruments(IMeterFactory meterFactory)
+    public InjectorInstruments(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
         Injected = meter.CreateCounter<long>(InjectedName, "{pod}", "Pods the injector added the sidecar to.");
