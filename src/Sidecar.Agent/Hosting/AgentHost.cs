@@ -31,6 +31,7 @@ internal static class AgentHost
             // Bodies are capped per endpoint (ScHttp); this only stops a client from streaming without end.
             kestrel.Limits.MaxRequestBodySize = 4 * ScHttp.MaxBody;
         });
+        options.Logging.Apply(builder.Logging);
         // Per-request framework logs cost more than a lookup; keep warnings and above.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Polly logs every execution and its result at Information (several lines per pull, every sync interval);
