@@ -13,7 +13,7 @@ namespace Sidecar.Agent.Hosting;
 /// Builds the agent: opens the replica file and loads it into the replica before the listener exists, so the first
 /// answer after a restart comes from the persisted copy; then Kestrel on <see cref="AgentOptions.Listen"/> and routes.
 /// </summary>
-internal static class AgentHost
+internal static partial class AgentHost
 {
     /// <exception cref="StorageException">The data dir cannot be used.</exception>
     public static WebApplication Build(AgentOptions options, Action<IServiceCollection>? configureServices = null)
@@ -66,7 +66,17 @@ internal static class AgentHost
         _ = app.Services.GetService<Upstreams.UpstreamSet>();
         replica.Start();
         storage.Store.Start();
-        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Readiness>().MarkReady());
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentHost).FullName!);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                Log.AgentStarted(logger, storage.Identity.NodeName, options.Listen.ToString(), options.DataDir,
+                    options.Gossip is { } gossip ? "on " + gossip.Bind : "off", options.Logging.Json ? "json" : "text");
+            }
+
+            app.Services.GetRequiredService<Readiness>().MarkReady();
+        });
         if (options.HealthListen is { } healthListen)
         {
             app.Use(HealthListener.Filter(healthListen.Port));

@@ -34,7 +34,8 @@ internal static class FlagParser
     {
         var command = CreateCommand(name, description, flags);
         var root = new Command("sidecar") { command };
-        var result = root.Parse([name, .. args]);
+        // No response files: a value starting with @ is a value.
+        var result = root.Parse([name, .. args], new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (result.Action is HelpAction)
         {
             result.Invoke(new InvocationConfiguration { Output = help, Error = help });
