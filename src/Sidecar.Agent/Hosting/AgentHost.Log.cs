@@ -7,6 +7,6 @@ internal static partial class AgentHost
     {
         [LoggerMessage(EventId = 8101, EventName = "AgentStarted", Level = LogLevel.Information,
             Message = "Sidecar agent {NodeName} serving the Service-Center API on {Listen} (data dir {DataDir}, gossip {Gossip}, logs {LogFormat})")]
-        public static partial void AgentStarted(ILogger logger, string nodeName, string listen, string dataDir, string gossip, string logFormat);
+        public static partial void AgentStarted(ILogger logger, string nodeName, System.Net.IPEndPoint listen, string dataDir, string gossip, string logFormat);
     }
 }

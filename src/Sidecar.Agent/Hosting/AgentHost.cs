@@ -67,14 +67,11 @@ internal static partial class AgentHost
         replica.Start();
         storage.Store.Start();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentHost).FullName!);
+        var gossipText = options.Gossip is { } gossip ? "on " + gossip.Bind : "off";
+        var logFormat = options.Logging.Json ? "json" : "text";
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                Log.AgentStarted(logger, storage.Identity.NodeName, options.Listen.ToString(), options.DataDir,
-                    options.Gossip is { } gossip ? "on " + gossip.Bind : "off", options.Logging.Json ? "json" : "text");
-            }
-
+            Log.AgentStarted(logger, storage.Identity.NodeName, options.Listen, options.DataDir, gossipText, logFormat);
             app.Services.GetRequiredService<Readiness>().MarkReady();
         });
         if (options.HealthListen is { } healthListen)

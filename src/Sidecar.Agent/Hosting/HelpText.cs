@@ -30,12 +30,24 @@ internal static class HelpText
         text.AppendLine("Commands:");
         foreach (var (name, description) in SidecarCommand.Commands)
         {
-            text.AppendLine($"  {name,-10}{description}");
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  {name,-10}{description}");
         }
 
         text.AppendLine();
         text.AppendLine("Agent flags (details: sidecar agent --help):");
-        text.AppendLine("  " + string.Join(' ', Cli.AgentFlags.All.Select(f => "--" + f.Name)));
+        var line = new StringBuilder(" ");
+        foreach (var flag in Cli.AgentFlags.All)
+        {
+            if (line.Length + flag.Name.Length > 110)
+            {
+                text.AppendLine(line.ToString());
+                line.Clear().Append(' ');
+            }
+
+            line.Append(" --").Append(flag.Name);
+        }
+
+        text.AppendLine(line.ToString());
         text.AppendLine();
         text.Append(Notes);
         return text.ToString();

@@ -14,7 +14,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _agent = await SidecarProcess.StartAsync(_dataDir, null, "--node-name", "status-node");
+        _agent = await SidecarProcess.StartAsync(_dataDir, (int?)null, "--node-name", "status-node");
         var ct = TestContext.Current.CancellationToken;
         using var service = await _agent.Client.PostAsJsonAsync("/v4/default/registry/microservices",
             new { service = new { appId = "shop", serviceName = "orders", version = "1.0.0" } }, ct);

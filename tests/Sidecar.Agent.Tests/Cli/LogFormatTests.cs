@@ -13,7 +13,7 @@ public sealed class LogFormatTests : IDisposable
     [Fact]
     public async Task JsonFormat_EveryLineIsJsonWithAnEventId()
     {
-        await using var agent = await SidecarProcess.StartAsync(_dataDir, null, "--log-format", "json", "--node-name", "json-logs");
+        await using var agent = await SidecarProcess.StartAsync(_dataDir, (int?)null, "--log-format", "json", "--node-name", "json-logs");
         var lines = await WaitForAsync(agent, "8101");
 
         Assert.All(lines, line =>
@@ -29,7 +29,7 @@ public sealed class LogFormatTests : IDisposable
     [Fact]
     public async Task TextFormat_LinesCarryTheEventId()
     {
-        await using var agent = await SidecarProcess.StartAsync(_dataDir, null, "--node-name", "text-logs");
+        await using var agent = await SidecarProcess.StartAsync(_dataDir, (int?)null, "--node-name", "text-logs");
 
         var lines = await WaitForAsync(agent, "8101");
 

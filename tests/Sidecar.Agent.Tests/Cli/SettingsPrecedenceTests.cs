@@ -34,8 +34,8 @@ public sealed class SettingsPrecedenceTests
     [Fact]
     public void ParseAgent_FileValuesApplyAndFlagsOverrideThem()
     {
-        var fromFile = Hosting.CommandLine.ParseAgent([], s_file);
-        var fromFlag = Hosting.CommandLine.ParseAgent(["--cluster-name", "flag"], s_file);
+        var fromFile = global::Sidecar.Agent.Hosting.CommandLine.ParseAgent([], s_file);
+        var fromFlag = global::Sidecar.Agent.Hosting.CommandLine.ParseAgent(["--cluster-name", "flag"], s_file);
 
         Assert.Equal(1, fromFile.Listen.Port);
         Assert.Equal("file", fromFile.ClusterName);
