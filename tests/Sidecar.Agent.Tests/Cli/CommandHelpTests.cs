@@ -10,7 +10,7 @@ public sealed class CommandHelpTests
     /// <summary>The registered flag list of each command: help is checked against it, so the two cannot drift.</summary>
     public static TheoryData<string> Commands => ["agent", "injector", "inject", "status", "members"];
 
-    private static IReadOnlyList<Flag> FlagsOf(string command) => command switch
+    private static Flag[] FlagsOf(string command) => command switch
     {
         "agent" => AgentFlags.All,
         "injector" => Kubernetes.Cli.InjectorCommand.Flags,
