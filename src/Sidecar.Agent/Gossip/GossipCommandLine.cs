@@ -6,11 +6,9 @@ using Sidecar.Agent.Hosting;
 
 namespace Sidecar.Agent.Gossip;
 
-/// <summary>Reads the gossip flags for <see cref="CommandLine.ParseAgent"/>; errors name the flag.</summary>
+/// <summary>Reads the gossip flags for <c>CommandLine.ParseAgent</c>; errors name the flag.</summary>
 internal static class GossipCommandLine
 {
-    public static readonly string[] Flags = ["gossip-bind", "gossip-advertise", "join", "gossip-key", "gossip-key-file"];
-
     /// <summary>The gossip settings, or null (standalone) when neither <c>--gossip-bind</c> nor <c>--join</c> is set.</summary>
     /// <param name="get">Reads a flag from the command line, the environment or appsettings.json.</param>
     public static GossipSettings? Parse(Func<string, string?> get)
@@ -53,17 +51,9 @@ internal static class GossipCommandLine
         return new GossipSettings { Bind = bind, Advertise = advertise, Join = join, Keyring = Keyring(get), TimeScale = scale };
     }
 
-    /// <summary>Splits <c>host:port</c> (host a name or an IP address, IPv6 in brackets).</summary>
-    public static (string Host, int Port) HostAndPort(string flag, string value)
-    {
-        var colon = value.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is 0 or > 65535)
-        {
-            throw new OptionException($"--{flag} '{value}' is not host:port (e.g. sidecar-peers:{GossipSettings.DefaultPort})");
-        }
-
-        return (value[..colon].Trim('[', ']'), port);
-    }
+    /// <summary>Splits <c>host:port</c> (host a name or an IP address, IPv6 in brackets), port 1-65535.</summary>
+    public static (string Host, int Port) HostAndPort(string flag, string value) =>
+        Value.HostPort(flag, value, $"sidecar-peers:{GossipSettings.DefaultPort}");
 
     private static GossipKeyring Keyring(Func<string, string?> get)
     {
@@ -93,13 +83,11 @@ internal static class GossipCommandLine
         return GossipKeyring.TryParse(text, out var keyring, out var error) ? keyring! : throw new OptionException($"--{flag}: {error}");
     }
 
+    /// <summary>An address to bind or advertise: an IP address or localhost, and a port other than 0.</summary>
     private static IPEndPoint Endpoint(string flag, string value)
     {
-        var (host, port) = HostAndPort(flag, value);
-        var address = host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var parsed) ? parsed : null;
-        return address is null
-            ? throw new OptionException($"--{flag} '{value}': '{host}' is not an IP address or localhost")
-            : new IPEndPoint(address, port);
+        HostAndPort(flag, value);
+        return Value.Endpoint(flag, value, $"0.0.0.0:{GossipSettings.DefaultPort}");
     }
 
     private static IPEndPoint DefaultAdvertise(IPEndPoint bind)

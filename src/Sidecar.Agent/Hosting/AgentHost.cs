@@ -14,7 +14,7 @@ namespace Sidecar.Agent.Hosting;
 /// Builds the agent: opens the replica file and loads it into the replica before the listener exists, so the first
 /// answer after a restart comes from the persisted copy; then Kestrel on <see cref="AgentOptions.Listen"/> and routes.
 /// </summary>
-internal static class AgentHost
+internal static partial class AgentHost
 {
     /// <exception cref="StorageException">The data dir cannot be used.</exception>
     public static WebApplication Build(AgentOptions options, Action<IServiceCollection>? configureServices = null)
@@ -32,6 +32,7 @@ internal static class AgentHost
             // Bodies are capped per endpoint (ScHttp); this only stops a client from streaming without end.
             kestrel.Limits.MaxRequestBodySize = 4 * ScHttp.MaxBody;
         });
+        options.Logging.Apply(builder.Logging);
         // Per-request framework logs cost more than a lookup; keep warnings and above.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Polly logs every execution and its result at Information (several lines per pull, every sync interval);
@@ -78,8 +79,12 @@ internal static class AgentHost
         replica.Start();
         storage.Store.Start();
         var readiness = app.Services.GetRequiredService<Readiness>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentHost).FullName!);
+        var gossipText = options.Gossip is { } gossip ? "on " + gossip.Bind : "off";
+        var logFormat = options.Logging.Json ? "json" : "text";
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            Log.AgentStarted(logger, storage.Identity.NodeName, options.Listen, options.DataDir, gossipText, logFormat);
             readiness.MarkReady();
             StartupProfile.Mark("listen");
             StartupProfile.LogStarted(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sidecar.Agent.Startup"));

@@ -76,6 +76,10 @@ internal sealed record AgentOptions
     /// <summary>The Kubernetes source <c>k8s:&lt;cluster-name&gt;</c> (<c>--aggregate k8s</c>, <c>--kubeconfig</c>, <c>--kube-namespaces</c>); null when not aggregated.</summary>
     public Sidecar.Kubernetes.Source.KubeSourceOptions? Kubernetes { get; init; }
 
+    /// <summary>Log format and level (<c>--log-format</c>, <c>--log-level</c>).</summary>
+    /// <value>Default text at Information.</value>
+    public Sidecar.Kubernetes.Cli.LogSettings Logging { get; init; } = new(Json: false, Level: null);
+
     /// <summary>Gossip with the other agents of the cluster; null when standalone.</summary>
     public Gossip.GossipSettings? Gossip { get; init; }
 }

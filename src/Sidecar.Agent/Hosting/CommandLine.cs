@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Configuration;
+using Sidecar.Kubernetes.Cli;
 
 namespace Sidecar.Agent.Hosting;
 
@@ -10,21 +10,27 @@ namespace Sidecar.Agent.Hosting;
 /// </summary>
 internal static class CommandLine
 {
-    /// <summary>Flags of <c>sidecar agent</c> this build implements.</summary>
-    public static readonly string[] AgentFlags =
-        ["listen", "data-dir", "cluster-name", "node-name", "tombstone-retention", "health-listen", "allowed-hosts",
-         "quota-services", "quota-instances", "quota-schemas", "quota-tags", .. UpstreamFlags.Flags, .. KubernetesFlags.Flags, .. Gossip.GossipCommandLine.Flags];
+    /// <summary>Flags of <c>sidecar agent</c> this build implements (defined in <see cref="Cli.AgentFlags"/>).</summary>
+    public static readonly string[] AgentFlags = [.. Cli.AgentFlags.Names];
 
     /// <summary>Flags of the contract that later versions implement; refused with a clear message rather than ignored.</summary>
     public static readonly string[] PlannedFlags = [];
 
+    /// <exception cref="OptionException">A flag or setting is unknown or unusable; the message is one line naming it.</exception>
     public static AgentOptions ParseAgent(string[] args, IConfiguration configuration)
     {
-        var flags = ParseFlags(args);
-        string? Get(string flag) => flags.GetValueOrDefault(flag)
-            ?? Environment.GetEnvironmentVariable("SIDECAR_" + flag.Replace('-', '_').ToUpperInvariant())
-            ?? configuration["Sidecar:" + flag];
+        var parsed = FlagParser.Parse("agent", Cli.AgentFlags.Description, Cli.AgentFlags.All, args, TextWriter.Null);
+        if (parsed.Error is { } error)
+        {
+            throw new OptionException(error);
+        }
 
+        return ParseAgent(new Settings(parsed.Values ?? new Dictionary<string, string>(), Environment.GetEnvironmentVariable, configuration));
+    }
+
+    private static AgentOptions ParseAgent(Settings settings)
+    {
+        string? Get(string flag) => settings.Get(flag);
         foreach (var planned in PlannedFlags)
         {
             if (Get(planned) is not null)
@@ -33,10 +39,10 @@ internal static class CommandLine
             }
         }
 
-        var options = new AgentOptions();
+        var options = new AgentOptions { Logging = LogSettings.Parse(Get, out var logError) ?? throw new OptionException(logError!) };
         if (Get("listen") is { } listen)
         {
-            options = options with { Listen = ParseEndpoint("listen", listen) };
+            options = options with { Listen = Value.Endpoint("listen", listen) };
         }
 
         if (Get("data-dir") is { } dataDir)
@@ -46,30 +52,30 @@ internal static class CommandLine
 
         if (Get("cluster-name") is { } cluster)
         {
-            options = options with { ClusterName = Name("cluster-name", cluster) };
+            options = options with { ClusterName = Value.Name("cluster-name", cluster) };
         }
 
         if (Get("node-name") is { } node)
         {
-            options = options with { NodeName = Name("node-name", node) };
+            options = options with { NodeName = Value.Name("node-name", node) };
         }
 
         if (Get("tombstone-retention") is { } retention)
         {
             // Tombstones must outlive gossip's replay window (2 min) plus the clock lead it accepts (60 s), or a
             // replayed message could bring a deleted record back (src/Sidecar.Agent/Gossip/README.md, Limits).
-            var seconds = Seconds("tombstone-retention", retention);
+            var duration = Value.Duration("tombstone-retention", retention, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365));
             options = options with
             {
-                TombstoneRetention = seconds >= MinTombstoneRetention
-                    ? seconds
+                TombstoneRetention = duration >= MinTombstoneRetention
+                    ? duration
                     : throw new OptionException($"--tombstone-retention '{retention}' must be at least {MinTombstoneRetention.TotalSeconds:0} seconds (tombstones must outlive gossip's 3 min replay window)"),
             };
         }
 
         if (Get("health-listen") is { } healthListen)
         {
-            var health = ParseEndpoint("health-listen", healthListen);
+            var health = Value.Endpoint("health-listen", healthListen);
             options = options with
             {
                 HealthListen = health.Port != 0 && health.Port != options.Listen.Port
@@ -120,58 +126,6 @@ internal static class CommandLine
 
     private static readonly TimeSpan MinTombstoneRetention = TimeSpan.FromMinutes(3);
 
-    private static TimeSpan Seconds(string flag, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new OptionException($"--{flag} '{value}' must be a whole number of seconds above 0");
-
-    /// <summary>Parses <c>--flag value</c> and <c>--flag=value</c>; any flag not in <see cref="AgentFlags"/> or <see cref="PlannedFlags"/> is an error.</summary>
-    private static Dictionary<string, string> ParseFlags(string[] args)
-    {
-        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                throw new OptionException($"unexpected argument '{arg}' (flags look like --listen 127.0.0.1:30100)");
-            }
-
-            var (name, value) = arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0
-                ? (arg[2..eq], arg[(eq + 1)..])
-                : (arg[2..], i + 1 < args.Length ? args[++i] : throw new OptionException($"--{arg[2..]} needs a value"));
-            if (!AgentFlags.Contains(name) && !PlannedFlags.Contains(name))
-            {
-                throw new OptionException($"unknown flag --{name} for 'sidecar agent' (see 'sidecar --help')");
-            }
-
-            flags[name] = value;
-        }
-
-        return flags;
-    }
-
-    private static IPEndPoint ParseEndpoint(string flag, string value)
-    {
-        var text = value.Trim();
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-        {
-            throw new OptionException($"--{flag} '{value}' is not host:port (e.g. 127.0.0.1:30100)");
-        }
-
-        var host = text[..colon].Trim('[', ']');
-        IPAddress? address = host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var parsed) ? parsed : null;
-        return address is null
-            ? throw new OptionException($"--{flag} '{value}': '{host}' is not an IP address or localhost")
-            : new IPEndPoint(address, port);
-    }
-
     private static string NonEmpty(string flag, string value) =>
         string.IsNullOrWhiteSpace(value) ? throw new OptionException($"--{flag} must not be empty") : value;
-
-    private static string Name(string flag, string value) =>
-        value.Length is > 0 and <= 128 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-            ? value
-            : throw new OptionException($"--{flag} '{value}' must be 1-128 characters of letters, digits, '-', '_' or '.'");
 }

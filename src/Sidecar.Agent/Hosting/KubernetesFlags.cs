@@ -10,8 +10,6 @@ namespace Sidecar.Agent.Hosting;
 /// </summary>
 internal static partial class KubernetesFlags
 {
-    public static readonly string[] Flags = ["kubeconfig", "kube-namespaces"];
-
     public static AgentOptions Apply(AgentOptions options, Func<string, string?> get, Func<string, string?> environment)
     {
         if (!options.Aggregate.Contains("k8s"))

@@ -1,14 +1,36 @@
+using System.Reflection;
+using Sidecar.Kubernetes.Cli;
+
 namespace Sidecar.Agent.Hosting;
 
-/// <summary>Dispatches <c>sidecar &lt;command&gt;</c>; bad input prints one line and exits 2.</summary>
+/// <summary>
+/// Dispatches <c>sidecar &lt;command&gt;</c>. Every command parses its own flags with <see cref="FlagParser"/> (one set of
+/// rules, <c>--help</c> per command); bad input prints one line and exits 2.
+/// </summary>
 internal static class SidecarCommand
 {
+    /// <summary>The commands, for help and for suggestions.</summary>
+    public static readonly (string Name, string Description)[] Commands =
+    [
+        ("agent", Cli.AgentFlags.Description),
+        ("injector", InjectorCommand.Description),
+        ("inject", InjectCommand.Description),
+        ("status", Cli.StatusCommand.Description),
+        ("members", Cli.MembersCommand.Description),
+    ];
+
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "-?" or "help")
         {
-            Console.Out.WriteLine(HelpText.Text);
+            Console.Out.WriteLine(HelpText.Root());
             return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] is "--version")
+        {
+            Console.Out.WriteLine("sidecar " + Version);
+            return 0;
         }
 
         try
@@ -17,17 +39,12 @@ internal static class SidecarCommand
             {
                 case "agent":
                     StartupProfile.Mark("runtime");
-                    var configuration = new ConfigurationBuilder()
-                        .SetBasePath(AppContext.BaseDirectory)
-                        .AddJsonFile("appsettings.json", optional: true)
-                        .Build();
-                    if (args.Skip(1).Any(a => a is "--help" or "-h"))
+                    if (FlagParser.Parse("agent", Cli.AgentFlags.Description, Cli.AgentFlags.All, args[1..], Console.Out).HelpShown)
                     {
-                        Console.Out.WriteLine(HelpText.Text);
                         return 0;
                     }
 
-                    var options = CommandLine.ParseAgent(args[1..], configuration);
+                    var options = CommandLine.ParseAgent(args[1..], Settings.AppSettings());
                     StartupProfile.Mark("options");
                     await using (var app = AgentHost.Build(options))
                     {
@@ -36,11 +53,16 @@ internal static class SidecarCommand
                     }
 
                 case "injector":
-                    return await Kubernetes.Cli.InjectorCommand.RunAsync(args[1..], CancellationToken.None);
+                    return await InjectorCommand.RunAsync(args[1..], CancellationToken.None);
                 case "inject":
-                    return await Kubernetes.Cli.InjectCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
+                    return await InjectCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
+                case "status":
+                    return await Cli.StatusCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
+                case "members":
+                    return await Cli.MembersCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
                 default:
-                    Console.Error.WriteLine($"sidecar: unknown command '{args[0]}' (commands: agent, injector, inject; see 'sidecar --help')");
+                    var suggestion = FlagParser.Suggest(args[0], Commands.Select(c => c.Name));
+                    Console.Error.WriteLine($"sidecar: unknown command '{args[0]}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (commands: {string.Join(", ", Commands.Select(c => c.Name))}; see 'sidecar --help')");
                     return 2;
             }
         }
@@ -55,4 +77,8 @@ internal static class SidecarCommand
             return 1;
         }
     }
+
+    /// <summary>The informational version the build stamped (without the source revision).</summary>
+    public static string Version =>
+        (typeof(SidecarCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 }

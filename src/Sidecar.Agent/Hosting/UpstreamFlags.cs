@@ -13,8 +13,6 @@ namespace Sidecar.Agent.Hosting;
 /// </summary>
 internal static class UpstreamFlags
 {
-    public static readonly string[] Flags = ["clusters", "aggregate", "registry-upstream", "sync-interval", "upstream-timeout", "upstream-max-response-bytes"];
-
     private static readonly string[] s_adaptors = ["servicecenter", "k8s"];
 
     public static AgentOptions Apply(AgentOptions options, Func<string, string?> get)
@@ -79,7 +77,7 @@ internal static class UpstreamFlags
             }
 
             var name = raw[..eq].Trim();
-            if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            if (Kubernetes.Cli.SettingValue.Name("clusters", name, 64) is not null)
             {
                 throw new OptionException($"--clusters: cluster name '{name}' must be 1-64 characters of letters, digits, '-', '_' or '.'");
             }
@@ -156,15 +154,7 @@ internal static class UpstreamFlags
             : throw new OptionException($"--{flag} '{text}' must be a size between 64KiB and 1GiB such as 16MiB or 16777216");
     }
 
-    /// <summary>A duration: <c>250ms</c>, <c>5s</c>, <c>1m</c>, or plain whole seconds.</summary>
-    internal static TimeSpan Duration(string flag, string text)
-    {
-        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 1.0)
-            : text.EndsWith('s') ? (text[..^1], 1000.0)
-            : text.EndsWith('m') ? (text[..^1], 60_000.0)
-            : (text, 1000.0);
-        return double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value * unit >= 10 && value * unit <= 3_600_000
-            ? TimeSpan.FromMilliseconds(value * unit)
-            : throw new OptionException($"--{flag} '{text}' must be a duration between 10ms and 1h such as 200ms, 5s or 1m");
-    }
+    /// <summary>A duration between 10 ms and 1 h (<see cref="Value.Duration"/>).</summary>
+    internal static TimeSpan Duration(string flag, string text) =>
+        Value.Duration(flag, text, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
 }

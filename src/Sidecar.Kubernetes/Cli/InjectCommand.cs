@@ -6,22 +6,36 @@ namespace Sidecar.Kubernetes.Cli;
 /// <summary><c>sidecar inject -f file.yaml [-o out.yaml]</c>: the webhook's mutation, applied offline (like <c>istioctl kube-inject</c>).</summary>
 public static class InjectCommand
 {
-    private static readonly Dictionary<string, string> s_aliases = new(StringComparer.Ordinal) { ["-f"] = "filename", ["-o"] = "output" };
+    internal const string Description = "Injects the sidecar into the pods and pod templates of a YAML file, offline (the webhook's mutation)";
+
+    /// <summary>Every flag of <c>sidecar inject</c>.</summary>
+    internal static readonly Flag[] Flags =
+    [
+        new("filename", "Pod or workload YAML to inject (required); - reads standard input", null, "file", ["-f"]),
+        new("output", "Write the result to this file instead of standard output", null, "file", ["-o"]),
+        .. InjectorFlags.MutationFlags,
+    ];
 
     /// <summary>Injects the sidecar into the pods and pod templates of a YAML file.</summary>
     /// <param name="args">The arguments after <c>inject</c>; <c>-f -</c> reads standard input.</param>
     /// <param name="stdout">Receives the YAML when there is no <c>-o</c>.</param>
     /// <param name="stderr">Receives one line per error.</param>
     /// <param name="cancellationToken">Cancels reading and writing.</param>
-    /// <returns>0 on success, 1 for unreadable input or invalid annotations, 2 for bad flags.</returns>
+    /// <returns>0 on success (or after <c>--help</c>), 1 for unreadable input or invalid annotations, 2 for bad flags.</returns>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
 
-        var flagSet = new FlagSet(["filename", "output", .. InjectorFlags.MutationFlags], s_aliases);
-        var flags = flagSet.Parse(args, Environment.GetEnvironmentVariable, out var error);
+        var parsed = FlagParser.Parse("inject", Description, Flags, args, stdout);
+        if (parsed.HelpShown)
+        {
+            return 0;
+        }
+
+        var error = parsed.Error;
+        var flags = parsed.Values is null ? null : new Settings(parsed.Values, Environment.GetEnvironmentVariable, Settings.AppSettings()).Resolve(Flags);
         var options = flags is null ? null : InjectorFlags.ToOptions(flags, Environment.GetEnvironmentVariable, out error);
         if (flags is null || options is null)
         {

@@ -12,16 +12,29 @@ namespace Sidecar.Kubernetes.Cli;
 /// <summary><c>sidecar injector</c>: serves the mutating admission webhook until cancelled.</summary>
 public static partial class InjectorCommand
 {
+    internal const string Description = "Serves the mutating admission webhook that injects the sidecar into pods";
+
+    /// <summary>Every flag of <c>sidecar injector</c>.</summary>
+    internal static readonly Flag[] Flags = [.. InjectorFlags.MutationFlags, .. InjectorFlags.ServingFlags];
+
     /// <summary>Runs the injector.</summary>
     /// <param name="args">The arguments after <c>injector</c>.</param>
     /// <param name="cancellationToken">Stops the webhook.</param>
-    /// <returns>0 after a clean stop, 1 when it cannot start, 2 for bad flags (one line on stderr naming the flag).</returns>
+    /// <returns>0 after a clean stop (or after <c>--help</c>), 1 when it cannot start, 2 for bad flags (one line on stderr naming the flag).</returns>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var flags = new FlagSet([.. InjectorFlags.MutationFlags, .. InjectorFlags.ServingFlags]).Parse(args, Environment.GetEnvironmentVariable, out var error);
+        var parsed = FlagParser.Parse("injector", Description, Flags, args, Console.Out);
+        if (parsed.HelpShown)
+        {
+            return 0;
+        }
+
+        var error = parsed.Error;
+        var flags = parsed.Values is null ? null : new Settings(parsed.Values, Environment.GetEnvironmentVariable, Settings.AppSettings()).Resolve(Flags);
         var options = flags is null ? null : InjectorFlags.ToOptions(flags, Environment.GetEnvironmentVariable, out error);
-        if (options is null)
+        var logs = options is null ? null : LogSettings.Parse(flags!.GetValueOrDefault, out error);
+        if (options is null || logs is null)
         {
             await Console.Error.WriteLineAsync($"sidecar injector: {error}");
             return 2;
@@ -38,7 +51,7 @@ public static partial class InjectorCommand
             return 2;
         }
 
-        await using var app = InjectorHost.Build(options, certificate);
+        await using var app = InjectorHost.Build(options, certificate, builder => logs.Apply(builder.Logging));
         try
         {
             await app.StartAsync(cancellationToken);

@@ -6,13 +6,30 @@ namespace Sidecar.Kubernetes.Cli;
 /// <summary>The flags shared by <c>sidecar injector</c> and <c>sidecar inject</c>, mapped onto <see cref="InjectorOptions"/>.</summary>
 internal static partial class InjectorFlags
 {
-    public static readonly string[] MutationFlags =
+    /// <summary>What is injected: flags of both <c>sidecar injector</c> and <c>sidecar inject</c>.</summary>
+    public static readonly Flag[] MutationFlags =
     [
-        "image", "image-pull-policy", "native-sidecar", "cpu-request", "memory-request", "memory-limit",
-        "gossip-key-secret", "cluster-config",
+        new("image", "Sidecar image injected into pods", SidecarDefaults.Image, "image"),
+        new("image-pull-policy", "Pull policy of the sidecar container: Always, IfNotPresent or Never", SidecarDefaults.ImagePullPolicy, "policy"),
+        new("native-sidecar", "true: an init container with restartPolicy Always (Kubernetes >= 1.29); false: a regular container", "true", "true|false"),
+        new("cpu-request", "CPU request of the sidecar container", SidecarDefaults.CpuRequest, "quantity"),
+        new("memory-request", "Memory request of the sidecar container", SidecarDefaults.MemoryRequest, "quantity"),
+        new("memory-limit", "Memory limit of the sidecar container", SidecarDefaults.MemoryLimit, "quantity"),
+        new("gossip-key-secret", "Secret (in the pod's namespace) holding the gossip key; empty for none", SidecarDefaults.GossipKeySecretName, "name"),
+        new("cluster-config", "Directory of files named SIDECAR_* (a mounted ConfigMap) whose contents become the sidecar's env", null, "dir"),
     ];
 
-    public static readonly string[] ServingFlags = ["listen", "tls-cert", "tls-key", "service-name", "namespace", "webhook-config"];
+    /// <summary>How the webhook is served: flags of <c>sidecar injector</c> only.</summary>
+    public static readonly Flag[] ServingFlags =
+    [
+        new("listen", "Webhook HTTPS listen address", SidecarDefaults.InjectorListen, "ip:port"),
+        new("tls-cert", "PEM certificate of the webhook (with --tls-key); self-signed, CA kept in a Secret, when unset", null, "pem"),
+        new("tls-key", "PEM private key of the webhook (with --tls-cert)", null, "pem"),
+        new("service-name", "The injector's Service name, used in the generated certificate", SidecarDefaults.InjectorServiceName, "name"),
+        new("namespace", "The injector's namespace (else env POD_NAMESPACE)", SidecarDefaults.InjectorNamespace, "name"),
+        new("webhook-config", "The MutatingWebhookConfiguration whose caBundle is patched", SidecarDefaults.WebhookConfigurationName, "name"),
+        .. LogSettings.Flags,
+    ];
 
     /// <summary>Builds options from parsed flags; <see langword="null"/> and one line naming the flag when a value is unusable.</summary>
     public static InjectorOptions? ToOptions(Dictionary<string, string> flags, Func<string, string?> environment, out string? error)

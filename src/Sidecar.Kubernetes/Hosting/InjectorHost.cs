@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +11,7 @@ internal static class InjectorHost
     public static WebApplication Build(InjectorOptions options, WebhookCertificate certificate, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        var endpoint = IPEndPoint.Parse(options.Listen);
+        _ = Cli.SettingValue.Endpoint("listen", options.Listen, out var endpoint);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, listen => listen.UseHttps(certificate.ServerCertificate)));
         configure?.Invoke(builder);
         builder.Services.AddSidecarInjector(options, certificate);

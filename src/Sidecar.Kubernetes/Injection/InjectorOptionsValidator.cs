@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Sidecar.Kubernetes.Injection;
@@ -32,9 +31,9 @@ internal sealed class InjectorOptionsValidator : IValidateOptions<InjectorOption
             }
         }
 
-        if (!IPEndPoint.TryParse(options.Listen, out var endpoint) || endpoint.Port == 0 && !options.Listen.EndsWith(":0", StringComparison.Ordinal))
+        if (Cli.SettingValue.Endpoint("listen", options.Listen, out _, "0.0.0.0:8443") is { } listenError)
         {
-            return ValidateOptionsResult.Fail($"flag --listen: '{options.Listen}' is not an ip:port address (e.g. 0.0.0.0:8443)");
+            return ValidateOptionsResult.Fail("flag " + listenError);
         }
 
         if (string.IsNullOrEmpty(options.TlsCertPath) != string.IsNullOrEmpty(options.TlsKeyPath))

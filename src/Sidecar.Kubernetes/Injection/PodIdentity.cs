@@ -9,4 +9,10 @@ internal sealed record PodIdentity
     public string Environment { get; init; } = "";
     public int? AppPort { get; init; }
     public string AppProtocol { get; init; } = SidecarDefaults.AppProtocol;
+
+    /// <summary>The agent's log level from the pod's annotation; null keeps the cluster's setting.</summary>
+    public string? LogLevel { get; init; }
+
+    /// <summary>The agent's log format from the pod's annotation; null keeps the cluster's setting.</summary>
+    public string? LogFormat { get; init; }
 }

@@ -30,6 +30,17 @@ internal static class PodIdentityResolver
             return null;
         }
 
+        // Checked with the agent's own parser, so a pod cannot be admitted with a value its agent would refuse.
+        var logLevel = Get(annotations, SidecarAnnotations.LogLevel);
+        var logFormat = Get(annotations, SidecarAnnotations.LogFormat);
+        var logError = (logLevel is null ? null : Cli.LogSettings.LevelError(SidecarAnnotations.LogLevel, logLevel, out _))
+            ?? (logFormat is null ? null : Cli.LogSettings.FormatError(SidecarAnnotations.LogFormat, logFormat));
+        if (logError is not null)
+        {
+            error = "annotation " + logError[2..];
+            return null;
+        }
+
         var serviceName = Get(annotations, SidecarAnnotations.ServiceName)
             ?? Get(labels, SidecarAnnotations.AppNameLabel)
             ?? OwnerName(pod, context, labels)
@@ -55,6 +66,8 @@ internal static class PodIdentityResolver
             Environment = Get(annotations, SidecarAnnotations.Environment) ?? "",
             AppPort = appPort,
             AppProtocol = protocol,
+            LogLevel = logLevel?.ToLowerInvariant(),
+            LogFormat = logFormat?.ToLowerInvariant(),
         };
     }
 

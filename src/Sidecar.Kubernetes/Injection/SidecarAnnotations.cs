@@ -18,6 +18,12 @@ internal static class SidecarAnnotations
     public const string MemoryRequest = Prefix + "memory-request";
     public const string MemoryLimit = Prefix + "memory-limit";
 
+    /// <summary>The agent's <c>--log-level</c> in this pod (env <c>SIDECAR_LOG_LEVEL</c>).</summary>
+    public const string LogLevel = Prefix + "log-level";
+
+    /// <summary>The agent's <c>--log-format</c> in this pod: <c>text</c> or <c>json</c> (env <c>SIDECAR_LOG_FORMAT</c>).</summary>
+    public const string LogFormat = Prefix + "log-format";
+
     /// <summary>The label put on injected pods; the peers' headless Service selects it.</summary>
     public const string InjectedLabel = Prefix + "injected";
 

@@ -85,6 +85,16 @@ internal static class SidecarContainerFactory
         }
 
         env.Add(Env("SIDECAR_APP_PROTOCOL", identity.AppProtocol));
+        // Per pod, before the cluster settings so that the annotation wins over the cluster's SIDECAR_LOG_*.
+        if (identity.LogLevel is { } level)
+        {
+            env.Add(Env("SIDECAR_LOG_LEVEL", level));
+        }
+
+        if (identity.LogFormat is { } format)
+        {
+            env.Add(Env("SIDECAR_LOG_FORMAT", format));
+        }
         // TODO(issue 4, gossip): put back SIDECAR_GOSSIP_KEY from the Secret options.GossipKeySecretName (key
         // SidecarDefaults.GossipKeySecretKey) once the agent implements gossip; today the agent refuses it.
 

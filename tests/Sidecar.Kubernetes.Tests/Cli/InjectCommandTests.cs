@@ -87,6 +87,27 @@ public sealed class InjectCommandTests
     }
 
     [Fact]
+    public async Task Run_Help_Exit0ListingEveryFlagWithItsEnvName()
+    {
+        var (code, stdout, stderr) = await RunAsync(["--help"]);
+
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        var text = System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " ");
+        Assert.All(InjectCommand.Flags, flag => Assert.Contains($"[env: {flag.EnvName}]", text, StringComparison.Ordinal));
+        Assert.Contains("-f, --filename <file>", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_Typo_SuggestsTheFlag()
+    {
+        var (code, _, stderr) = await RunAsync(["-f", "x.yaml", "--memory-limt", "1Gi"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("did you mean --memory-limit?", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_InvalidAnnotation_Exit1NamingDocumentAndAnnotation()
     {
         var input = Path.Combine(Path.GetTempPath(), $"inject-{Guid.NewGuid():N}.yaml");

@@ -114,6 +114,8 @@ public sealed class PodMutatorTests
     [InlineData(SidecarAnnotations.AppProtocol, "http")]
     [InlineData(SidecarAnnotations.CpuRequest, "a lot")]
     [InlineData(SidecarAnnotations.MemoryLimit, "1 GB")]
+    [InlineData(SidecarAnnotations.LogLevel, "loud")]
+    [InlineData(SidecarAnnotations.LogFormat, "xml")]
     public void Mutate_InvalidAnnotation_RejectedNamingIt(string annotation, string value)
     {
         var pod = AnnotatedPod();

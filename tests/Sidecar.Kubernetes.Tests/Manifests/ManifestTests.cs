@@ -97,10 +97,11 @@ public sealed class ManifestTests
         var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
         Assert.Equal("injector", container.Args[0]);
 
-        var flags = new FlagSet([.. InjectorFlags.MutationFlags, .. InjectorFlags.ServingFlags]).Parse(container.Args.Skip(1).ToList(), _ => null, out var error);
+        var parsed = FlagParser.Parse("injector", InjectorCommand.Description, InjectorCommand.Flags, container.Args.Skip(1).ToList(), TextWriter.Null);
 
-        Assert.Null(error);
-        Assert.Equal(SidecarDefaults.WebhookConfigurationName, flags!["webhook-config"]);
+        Assert.Null(parsed.Error);
+        var flags = parsed.Values!;
+        Assert.Equal(SidecarDefaults.WebhookConfigurationName, flags["webhook-config"]);
         Assert.Equal(Manifests.Single<V1Service>("sidecar-injector").Metadata.Name, flags["service-name"]);
         var mount = Assert.Single(container.VolumeMounts, m => m.MountPath == flags["cluster-config"]);
         var volume = Assert.Single(deployment.Spec.Template.Spec.Volumes, v => v.Name == mount.Name);
