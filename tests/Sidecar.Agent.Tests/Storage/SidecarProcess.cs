@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Sidecar.Tests.Shared;
 
 namespace Sidecar.Agent.Tests.Storage;
 
@@ -75,11 +76,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
     private static SidecarProcess Launch(string dataDir, int port, IReadOnlyDictionary<string, string>? environment, string[] extra)
     {
         var sidecar = Path.Combine(AppContext.BaseDirectory, "sidecar.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { sidecar, "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir }.Concat(extra))
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var info = AgentExecutable.StartInfo(sidecar, new[] { "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir }.Concat(extra));
 
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
