@@ -21,12 +21,14 @@ internal static class Program
                 return await HttpHarness.RunAsync(rest);
             case "coldstart":
                 return await Storage.ColdStartCommand.RunAsync(rest);
+            case "startup":
+                return await Storage.StartupCommand.RunAsync(rest);
             case "writes":
                 return await Storage.WriteThroughputCommand.RunAsync(rest);
             case "load":
                 return await LoadCommand.RunAsync(rest);
             default:
-                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md] | coldstart [runs] [path/to/sidecar.dll] | writes");
+                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md] | coldstart [runs] [path/to/sidecar.dll] | writes | startup runs name=path/to/sidecar[.dll] ...");
                 return 2;
         }
     }
