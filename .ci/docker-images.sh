@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds local stand-ins for mcr.microsoft.com/dotnet/sdk:10.0 and aspnet:10.0 where no image registry is reachable,
-# from a Debian bookworm minbase rootfs (debootstrap) plus this machine's .NET install, then builds the Dockerfile
+# Builds local stand-ins for mcr.microsoft.com/dotnet/sdk:10.0 and runtime-deps:10.0 where no image registry is reachable,
+# from a Debian bookworm minbase rootfs (debootstrap) plus this machine's .NET install (SDK only: the image ships the
+# Native AOT executable, runtime-deps holds no .NET), then builds the Dockerfile
 # with them. Idempotent: existing stand-in images are reused (FORCE=1 rebuilds them).
 #
 #   .ci/docker-images.sh            # stand-ins + docker build -t servicecomb/sidecar:dev .
@@ -10,7 +11,7 @@
 set -euo pipefail
 
 SDK_IMAGE=${SDK_IMAGE:-sidecar-standin/dotnet-sdk:10.0}
-RUNTIME_IMAGE=${RUNTIME_IMAGE:-sidecar-standin/dotnet-aspnet:10.0}
+RUNTIME_IMAGE=${RUNTIME_IMAGE:-sidecar-standin/dotnet-runtime-deps:10.0}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 WORK=${WORK:-/var/tmp/sidecar-docker-images}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,18 +30,18 @@ if ! have "$RUNTIME_IMAGE" || ! have "$SDK_IMAGE"; then
   fi
   tar -C "$WORK/rootfs" -c . | docker import - sidecar-standin/debian:bookworm
 
-  # Runtime: the host, hostfxr and the shared frameworks (Microsoft.NETCore.App + Microsoft.AspNetCore.App); no SDK.
-  rm -rf "$WORK/runtime" && mkdir -p "$WORK/runtime/dotnet"
-  cp -a "$DOTNET_ROOT_DIR/dotnet" "$DOTNET_ROOT_DIR/host" "$DOTNET_ROOT_DIR/shared" "$WORK/runtime/dotnet/"
+  # Runtime deps: what runtime-deps holds (libc, OpenSSL, CA certificates, tzdata; the rootfs has them) and its
+  # non-root `app` user; no .NET at all.
+  rm -rf "$WORK/runtime" && mkdir -p "$WORK/runtime"
   cat > "$WORK/runtime/Dockerfile" <<'DOCKERFILE'
 FROM sidecar-standin/debian:bookworm
-COPY dotnet /usr/share/dotnet
-RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet
-ENV DOTNET_ROOT=/usr/share/dotnet ASPNETCORE_HTTP_PORTS=8080
+RUN groupadd --gid 1654 app && useradd --uid 1654 --gid 1654 --no-create-home --shell /bin/false app
+ENV APP_UID=1654
 DOCKERFILE
   docker build -t "$RUNTIME_IMAGE" "$WORK/runtime"
 
-  # SDK: the whole install, and the CA bundle so NuGet restore trusts api.nuget.org.
+  # SDK: the whole install, and the CA bundle so NuGet restore trusts api.nuget.org. The Dockerfile installs clang
+  # (Native AOT's linker) from the Debian mirror when the SDK image lacks it, as the real one does.
   rm -rf "$WORK/sdk" && mkdir -p "$WORK/sdk"
   cp -a "$DOTNET_ROOT_DIR" "$WORK/sdk/dotnet"
   cp /etc/ssl/certs/ca-certificates.crt "$WORK/sdk/ca-certificates.crt"

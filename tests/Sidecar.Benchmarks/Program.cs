@@ -22,6 +22,8 @@ internal static class Program
                 return await HttpHarness.RunAsync(rest);
             case "coldstart":
                 return await Storage.ColdStartCommand.RunAsync(rest);
+            case "startup":
+                return await Storage.StartupCommand.RunAsync(rest);
             case "writes":
                 return await Storage.WriteThroughputCommand.RunAsync(rest);
             case "kubescale":
@@ -29,7 +31,7 @@ internal static class Program
             case "load":
                 return await LoadCommand.RunAsync(rest);
             default:
-                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md] | coldstart [runs] [path/to/sidecar.dll or native sidecar] [--variant label:ENV=V,...] | writes | kubescale [services] [endpoints-per-service]");
+                Console.Error.WriteLine("usage: Sidecar.Benchmarks micro [BenchmarkDotNet args] | http [--duration s] [--rate N] [--connections N] [--rounds N] [--out file.md] | coldstart [runs] [path/to/sidecar.dll or native sidecar] [--variant label:ENV=V,...] | writes | startup runs name=path/to/sidecar[.dll] ... | kubescale [services] [endpoints-per-service]");
                 return 2;
         }
     }

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using Sidecar.Tests.Shared;
 
 namespace Sidecar.Client.Tests;
 
@@ -42,11 +43,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         var sidecar = typeof(AgentProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SidecarAgentDll").Value!;
         dataDir ??= Directory.CreateTempSubdirectory("sidecar-client-tests").FullName;
         port ??= FreePort();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { sidecar, "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir })
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var info = AgentExecutable.StartInfo(sidecar, ["agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir]);
 
         var agent = new AgentProcess(Process.Start(info)!, port.Value, dataDir);
         agent._process.OutputDataReceived += (_, e) => agent.Keep(e.Data);

@@ -11,7 +11,7 @@ namespace Sidecar.Kubernetes.Tests;
 public sealed class DockerBuildTests
 {
     private const string StandInSdk = "sidecar-standin/dotnet-sdk:10.0";
-    private const string StandInRuntime = "sidecar-standin/dotnet-aspnet:10.0";
+    private const string StandInRuntime = "sidecar-standin/dotnet-runtime-deps:10.0";
 
     [Fact]
     public async Task DockerBuild_Dockerfile_BuildsAnImageWhoseSidecarAnswersHelp()

@@ -26,7 +26,7 @@ internal sealed class CaBundlePatcher(IKubernetes client)
         for (var i = 0; i < webhooks.Count; i++)
         {
             // "add" replaces an existing member and creates a missing one (RFC 6902 4.1).
-            operations.Add(new JsonObject { ["op"] = "add", ["path"] = $"/webhooks/{i}/clientConfig/caBundle", ["value"] = caBundle });
+            operations.Add((JsonNode)new JsonObject { ["op"] = "add", ["path"] = $"/webhooks/{i}/clientConfig/caBundle", ["value"] = caBundle });
         }
 
         if (operations.Count > 0)

@@ -103,7 +103,10 @@ internal static class JsonPatchBuilder
         }
     }
 
-    private static JsonObject Operation(string op, string path, JsonNode? value, bool withValue = true)
+    // JsonNode, not JsonObject: with a JsonObject, callers would bind JsonArray.Add<T>, which needs reflection
+    // (RequiresDynamicCode); Add(JsonNode) does not.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859:Use concrete types when possible for improved performance", Justification = "See above: the base type keeps JsonArray.Add reflection-free.")]
+    private static JsonNode Operation(string op, string path, JsonNode? value, bool withValue = true)
     {
         var operation = new JsonObject { ["op"] = op, ["path"] = path };
         if (withValue)

@@ -1,4 +1,3 @@
-using k8s;
 using k8s.Models;
 using Sidecar.Kubernetes.Injection;
 using YamlDotNet.Core;
@@ -53,15 +52,15 @@ internal sealed class WorkloadInjector(PodMutator mutator)
 
     private string InjectPod(string document, int number)
     {
-        var pod = KubernetesYaml.Deserialize<V1Pod>(document, strict: true);
+        var pod = Read<V1Pod>(document, number, "Pod");
         var result = Mutate(pod, new PodMutationContext(pod.Metadata?.NamespaceProperty ?? "default"), number, "Pod");
-        return result is null ? document : KubernetesYaml.Serialize(result);
+        return result is null ? document : KubeYaml.Serialize(result);
     }
 
     private string InjectTemplate<T>(string document, int number, Func<T, V1ObjectMeta?> metadata, Func<T, V1PodTemplateSpec?> template)
         where T : class
     {
-        var workload = KubernetesYaml.Deserialize<T>(document, strict: true);
+        var workload = Read<T>(document, number, typeof(T).Name[2..]);
         if (template(workload) is not { } podTemplate)
         {
             return document;
@@ -77,7 +76,19 @@ internal sealed class WorkloadInjector(PodMutator mutator)
 
         podTemplate.Metadata = injected.Metadata;
         podTemplate.Spec = injected.Spec;
-        return KubernetesYaml.Serialize(workload);
+        return KubeYaml.Serialize(workload);
+    }
+
+    private static T Read<T>(string document, int number, string kind)
+    {
+        try
+        {
+            return KubeYaml.Deserialize<T>(document, strict: true);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"document {number} ({kind}): {ex.Message}", ex);
+        }
     }
 
     private V1Pod? Mutate(V1Pod pod, PodMutationContext context, int number, string kind)

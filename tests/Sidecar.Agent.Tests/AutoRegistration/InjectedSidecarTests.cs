@@ -41,7 +41,7 @@ public sealed class InjectedSidecarTests
             }
 
             Assert.Equal(0, await SidecarCommand.RunAsync(["inject", "-f", input, "-o", output, "--cluster-config", config]));
-            var pod = k8s.KubernetesYaml.Deserialize<V1Pod>(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
+            var pod = Sidecar.Kubernetes.Manifests.KubeYaml.Deserialize<V1Pod>(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken), strict: false);
             var sidecar = pod.Spec.InitContainers.Single(c => c.Name == "sidecar");
             var downward = new Dictionary<string, string>
             {

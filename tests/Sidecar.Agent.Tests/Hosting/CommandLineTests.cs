@@ -13,18 +13,8 @@ public sealed class CommandLineTests
 
     private static Process Start(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        info.ArgumentList.Add(s_sidecarDll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var info = Sidecar.Tests.Shared.AgentExecutable.StartInfo(s_sidecarDll, args);
+        info.WorkingDirectory = AppContext.BaseDirectory;
 
         // Settings must come from the command line only.
         foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("SIDECAR_", StringComparison.Ordinal)).ToList())

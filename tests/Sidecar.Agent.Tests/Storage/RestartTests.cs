@@ -74,11 +74,7 @@ public sealed class RestartTests : IDisposable
     [Fact]
     public async Task Start_DataDirNotWritable_ExitsWithOneClearLine()
     {
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "sidecar.dll"), "agent", "--listen", "127.0.0.1:0", "--data-dir", "/etc/passwd/data" })
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var info = Sidecar.Tests.Shared.AgentExecutable.StartInfo(Path.Combine(AppContext.BaseDirectory, "sidecar.dll"), ["agent", "--listen", "127.0.0.1:0", "--data-dir", "/etc/passwd/data"]);
 
         using var process = System.Diagnostics.Process.Start(info)!;
         var stderr = await process.StandardError.ReadToEndAsync();

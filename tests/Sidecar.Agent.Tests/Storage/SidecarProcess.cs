@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Sidecar.Tests.Shared;
 
 namespace Sidecar.Agent.Tests.Storage;
 
@@ -108,11 +109,18 @@ internal sealed class SidecarProcess : IAsyncDisposable
     private static SidecarProcess Launch(string dataDir, int port, IReadOnlyDictionary<string, string>? environment, string[] extra, IReadOnlyList<string>? wrapper = null)
     {
         var sidecar = Path.Combine(AppContext.BaseDirectory, "sidecar.dll");
-        string[] command = [.. wrapper ?? [], "dotnet", sidecar, "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir, .. extra];
-        var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in command.Skip(1))
+        var info = AgentExecutable.StartInfo(sidecar, new[] { "agent", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDir }.Concat(extra));
+        if (wrapper is { Count: > 0 })
         {
-            info.ArgumentList.Add(arg);
+            // Run the agent under the wrapper (e.g. unshare with a private /etc/hosts): the wrapper's argv comes first.
+            var inner = new List<string>(wrapper) { info.FileName };
+            inner.AddRange(info.ArgumentList);
+            info.FileName = inner[0];
+            info.ArgumentList.Clear();
+            foreach (var arg in inner.Skip(1))
+            {
+                info.ArgumentList.Add(arg);
+            }
         }
 
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())

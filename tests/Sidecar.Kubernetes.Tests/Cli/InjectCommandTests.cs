@@ -137,7 +137,7 @@ public sealed class InjectCommandTests
             var (code, stdout, _) = await RunAsync(["-f", Golden.Path("Inject/job.yaml"), "--cluster-config", dir]);
 
             Assert.Equal(0, code);
-            var job = k8s.KubernetesYaml.Deserialize<k8s.Models.V1Job>(stdout, strict: true);
+            var job = Sidecar.Kubernetes.Manifests.KubeYaml.Deserialize<k8s.Models.V1Job>(stdout, strict: true);
             var sidecar = Assert.Single(job.Spec.Template.Spec.InitContainers);
             Assert.Equal("cluster2", Assert.Single(sidecar.Env, e => e.Name == "SIDECAR_CLUSTER_NAME").Value);
             Assert.DoesNotContain("ignored", stdout, StringComparison.Ordinal);

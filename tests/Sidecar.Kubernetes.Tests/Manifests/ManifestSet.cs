@@ -18,7 +18,7 @@ internal sealed class ManifestSet
             .Order(StringComparer.Ordinal);
 
     public static ManifestSet Load() =>
-        new(ObjectFiles().SelectMany(f => KubernetesYaml.LoadAllFromString(File.ReadAllText(f), strict: true).Select(o => (f, o))).ToList());
+        new(ObjectFiles().SelectMany(f => TypedYaml.LoadAll(File.ReadAllText(f), strict: true).Select(o => (f, o))).ToList());
 
     public IEnumerable<T> All<T>() => Objects.Select(o => o.Object).OfType<T>();
 

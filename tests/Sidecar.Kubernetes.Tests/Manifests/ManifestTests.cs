@@ -20,7 +20,7 @@ public sealed class ManifestTests
     [MemberData(nameof(Files))]
     public void EveryDocument_ParsesStrictlyAsTypedModel(string file)
     {
-        var objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(ManifestSet.Root, file)), strict: true);
+        var objects = TypedYaml.LoadAll(File.ReadAllText(Path.Combine(ManifestSet.Root, file)), strict: true);
 
         Assert.NotEmpty(objects);
         Assert.All(objects, o => Assert.IsAssignableFrom<IKubernetesObject<V1ObjectMeta>>(o));
@@ -31,7 +31,7 @@ public sealed class ManifestTests
     {
         const string yaml = "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  selectorr: {a: b}\n";
 
-        Assert.ThrowsAny<Exception>(() => KubernetesYaml.LoadAllFromString(yaml, strict: true));
+        Assert.ThrowsAny<Exception>(() => TypedYaml.LoadAll(yaml, strict: true));
     }
 
     [Fact]
