@@ -243,7 +243,12 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
                 _meta.Upsert(IdentityDocument(new AgentIdentity(_nodeName, _incarnation, _timeProvider.GetUtcNow())));
             }
 
-            StampSequence(group.Max(p => p.Seq));
+            if (group.Count > 0)
+            {
+                // A retry of carried changes alone has no batch of its own to stamp.
+                StampSequence(group.Max(p => p.Seq));
+            }
+
             _db.Commit();
         }
         catch (Exception ex)
