@@ -9,7 +9,7 @@ internal static partial class InjectorFlags
     public static readonly string[] MutationFlags =
     [
         "image", "image-pull-policy", "native-sidecar", "cpu-request", "memory-request", "memory-limit",
-        "gossip-key-secret", "cluster-config",
+        "gossip-key-secret", "upstream-secret", "data-size-limit", "cluster-config",
     ];
 
     public static readonly string[] ServingFlags = ["listen", "tls-cert", "tls-key", "service-name", "namespace", "webhook-config"];
@@ -44,6 +44,8 @@ internal static partial class InjectorFlags
             MemoryRequest = Get(flags, "memory-request") ?? options.MemoryRequest,
             MemoryLimit = Get(flags, "memory-limit") ?? options.MemoryLimit,
             GossipKeySecretName = flags.TryGetValue("gossip-key-secret", out var secret) ? secret : options.GossipKeySecretName,
+            UpstreamSecretName = flags.TryGetValue("upstream-secret", out var upstreamSecret) ? upstreamSecret : options.UpstreamSecretName,
+            DataSizeLimit = Get(flags, "data-size-limit") ?? options.DataSizeLimit,
             ClusterSettings = clusterSettings,
             Listen = Get(flags, "listen") ?? options.Listen,
             TlsCertPath = Get(flags, "tls-cert"),

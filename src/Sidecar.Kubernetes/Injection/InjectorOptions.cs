@@ -21,8 +21,17 @@ internal sealed record InjectorOptions
     public string MemoryRequest { get; init; } = SidecarDefaults.MemoryRequest;
     public string MemoryLimit { get; init; } = SidecarDefaults.MemoryLimit;
 
-    /// <value>Secret (in the pod's namespace) holding the gossip key; empty disables the reference. Flag <c>--gossip-key-secret</c>.</value>
+    /// <value>
+    /// Secret (in the pod's namespace) holding the gossip key (key <c>key</c>), mounted into the sidecar; empty turns
+    /// gossip off in injected pods (the agent needs a key to gossip). Flag <c>--gossip-key-secret</c>.
+    /// </value>
     public string GossipKeySecretName { get; init; } = SidecarDefaults.GossipKeySecretName;
+
+    /// <value>Secret (in the pod's namespace) with the upstream tokens, referenced optionally; empty: none. Flag <c>--upstream-secret</c>.</value>
+    public string UpstreamSecretName { get; init; } = SidecarDefaults.UpstreamSecretName;
+
+    /// <value>The data emptyDir's <c>sizeLimit</c>; flag <c>--data-size-limit</c>.</value>
+    public string DataSizeLimit { get; init; } = SidecarDefaults.DataSizeLimit;
 
     /// <value>Cluster settings (<c>SIDECAR_*</c> env vars) put into every sidecar; read from <c>--cluster-config</c>.</value>
     public IReadOnlyDictionary<string, string> ClusterSettings { get; init; } = new Dictionary<string, string>();

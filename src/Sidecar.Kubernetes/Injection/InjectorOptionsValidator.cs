@@ -23,6 +23,7 @@ internal sealed class InjectorOptionsValidator : IValidateOptions<InjectorOption
         (string Flag, string Value)[] quantities =
         [
             ("cpu-request", options.CpuRequest), ("memory-request", options.MemoryRequest), ("memory-limit", options.MemoryLimit),
+            ("data-size-limit", options.DataSizeLimit),
         ];
         foreach (var (flag, value) in quantities)
         {
@@ -30,6 +31,11 @@ internal sealed class InjectorOptionsValidator : IValidateOptions<InjectorOption
             {
                 return ValidateOptionsResult.Fail($"flag --{flag}: '{value}' is not a resource quantity (e.g. 100m, 64Mi)");
             }
+        }
+
+        if (ClusterSettingsPolicy.Check(options.ClusterSettings) is { } refused)
+        {
+            return ValidateOptionsResult.Fail($"flag --cluster-config: {refused}");
         }
 
         if (!IPEndPoint.TryParse(options.Listen, out var endpoint) || endpoint.Port == 0 && !options.Listen.EndsWith(":0", StringComparison.Ordinal))

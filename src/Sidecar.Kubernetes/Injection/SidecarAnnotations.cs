@@ -18,6 +18,9 @@ internal static class SidecarAnnotations
     public const string MemoryRequest = Prefix + "memory-request";
     public const string MemoryLimit = Prefix + "memory-limit";
 
+    /// <summary><c>"false"</c>: this pod's agent runs standalone (no gossip, no key Secret needed).</summary>
+    public const string Gossip = Prefix + "gossip";
+
     /// <summary>The label put on injected pods; the peers' headless Service selects it.</summary>
     public const string InjectedLabel = Prefix + "injected";
 
