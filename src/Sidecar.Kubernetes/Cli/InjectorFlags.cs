@@ -12,7 +12,7 @@ internal static partial class InjectorFlags
         "gossip-key-secret", "upstream-secret", "data-size-limit", "cluster-config",
     ];
 
-    public static readonly string[] ServingFlags = ["listen", "tls-cert", "tls-key", "service-name", "namespace", "webhook-config"];
+    public static readonly string[] ServingFlags = ["listen", "tls-cert", "tls-key", "tls-secret", "service-name", "namespace", "webhook-config"];
 
     /// <summary>Builds options from parsed flags; <see langword="null"/> and one line naming the flag when a value is unusable.</summary>
     public static InjectorOptions? ToOptions(Dictionary<string, string> flags, Func<string, string?> environment, out string? error)
@@ -50,6 +50,7 @@ internal static partial class InjectorFlags
             Listen = Get(flags, "listen") ?? options.Listen,
             TlsCertPath = Get(flags, "tls-cert"),
             TlsKeyPath = Get(flags, "tls-key"),
+            TlsSecretName = flags.TryGetValue("tls-secret", out var tlsSecret) ? tlsSecret.Trim() : options.TlsSecretName,
             ServiceName = Get(flags, "service-name") ?? options.ServiceName,
             Namespace = Get(flags, "namespace") ?? NullIfEmpty(environment("POD_NAMESPACE")) ?? options.Namespace,
             WebhookConfigurationName = Get(flags, "webhook-config") ?? options.WebhookConfigurationName,

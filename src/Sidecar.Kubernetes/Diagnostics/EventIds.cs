@@ -3,7 +3,8 @@ namespace Sidecar.Kubernetes.Diagnostics;
 /// <summary>
 /// Event id ranges (HOUSE_STYLE 8): 1xxx API, 2xxx gossip, 3xxx storage, 4xxx Kubernetes source, 5xxx injector, 7xxx auto-registration (Sidecar.Agent AutoRegistrar).
 /// Kubernetes source ids: 4001-4019 watchers, 4020-4039 the source (Sidecar.Agent KubernetesSource).
-/// Injector ids: 5001-5019 webhook and mutation, 5020-5039 TLS and caBundle, 5040-5059 offline inject.
+/// Injector ids: 5001-5019 webhook and mutation, 5020-5039 TLS and caBundle, 5040-5059 offline inject,
+/// 5400-5449 certificate reload and caBundle readiness.
 /// </summary>
 internal static class EventIds
 {
@@ -22,4 +23,7 @@ internal static class EventIds
     public const int CaBundlePatched = 5022;
     public const int CaBundlePatchSkipped = 5023;
     public const int CaBundlePatchFailed = 5024;
+    public const int CertificateReloaded = 5400;
+    public const int CertificateReloadFailed = 5401;
+    public const int CaBundleAlreadyCurrent = 5402;
 }

@@ -14,6 +14,7 @@ internal sealed partial class CaBundleHostedService(
     WebhookCertificate certificate,
     InjectorOptions options,
     InClusterClientFactory clientFactory,
+    CaBundleReadiness readiness,
     TimeProvider timeProvider,
     ILogger<CaBundleHostedService> logger) : BackgroundService
 {
@@ -32,6 +33,7 @@ internal sealed partial class CaBundleHostedService(
         if (client is null)
         {
             Log.CaBundlePatchSkipped(_logger, options.WebhookConfigurationName);
+            readiness.MarkReady();
             return;
         }
 
@@ -42,7 +44,16 @@ internal sealed partial class CaBundleHostedService(
             try
             {
                 var count = await patcher.PatchAsync(options.WebhookConfigurationName, caPem, stoppingToken);
-                Log.CaBundlePatched(_logger, options.WebhookConfigurationName, count);
+                if (count > 0)
+                {
+                    Log.CaBundlePatched(_logger, options.WebhookConfigurationName, count);
+                }
+                else
+                {
+                    Log.CaBundleAlreadyCurrent(_logger, options.WebhookConfigurationName);
+                }
+
+                readiness.MarkReady();
                 return;
             }
             catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or KubeConfigException or IOException)

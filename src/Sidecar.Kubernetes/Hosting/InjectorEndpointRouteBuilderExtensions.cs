@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Sidecar.Kubernetes.Diagnostics;
+using Sidecar.Kubernetes.Hosting;
 using Sidecar.Kubernetes.Webhook;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -22,7 +23,7 @@ internal static class InjectorEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup("");
         group.MapPost(InjectPath, HandleAsync);
         group.MapGet("/healthz", () => Results.Text("ok"));
-        group.MapGet("/readyz", () => Results.Text("ok"));
+        group.MapGet("/readyz", (CaBundleReadiness readiness) => readiness.IsReady ? Results.Text("ok") : Results.Text("caBundle does not trust this certificate yet", statusCode: StatusCodes.Status503ServiceUnavailable));
         group.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         return group;
     }

@@ -16,11 +16,14 @@ internal static class InjectorServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(certificate);
         services.TryAddSingleton<InClusterClientFactory>(InClusterClient.Create);
+        services.TryAddSingleton(new CaBundleReadiness(ready: certificate.GeneratedCaPem is null));
+        services.TryAddSingleton(sp => new ServingCertificate(certificate.ServerCertificate));
         services.TryAddSingleton(sp => new PodMutator(sp.GetRequiredService<InjectorOptions>()));
         services.TryAddSingleton<SidecarInstruments>();
         services.TryAddSingleton<PrometheusMetrics>();
         services.TryAddSingleton<AdmissionReviewHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CaBundleHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CertificateFileReloader>());
         return services;
     }
 }

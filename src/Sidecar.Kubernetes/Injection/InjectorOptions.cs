@@ -45,6 +45,15 @@ internal sealed record InjectorOptions
     /// <value>PEM private key; flag <c>--tls-key</c>.</value>
     public string? TlsKeyPath { get; init; }
 
+    /// <value>
+    /// Secret in <see cref="Namespace"/> holding the generated CA and serving certificate, shared by all replicas and
+    /// restarts (in a cluster, without <c>--tls-cert</c>); empty: a new CA per process. Flag <c>--tls-secret</c>.
+    /// </value>
+    public string TlsSecretName { get; init; } = SidecarDefaults.TlsSecretName;
+
+    /// <value>How often mounted certificate files are checked for a renewal. Default 10 s.</value>
+    public TimeSpan CertificateReloadInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <value>The injector's Service name, used in the generated certificate; flag <c>--service-name</c>.</value>
     public string ServiceName { get; init; } = SidecarDefaults.InjectorServiceName;
 

@@ -39,6 +39,7 @@ internal static class SidecarDefaults
     public const string InjectorServiceName = "sidecar-injector";
     public const string InjectorNamespace = "sidecar-system";
     public const string WebhookConfigurationName = "sidecar-injector";
+    public const string TlsSecretName = "sidecar-injector-tls";
 
     public static readonly IReadOnlyList<string> AppProtocols = ["rest", "highway", "grpc"];
 
