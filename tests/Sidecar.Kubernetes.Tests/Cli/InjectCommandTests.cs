@@ -148,6 +148,30 @@ public sealed class InjectCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("SIDECAR_GOSSIP_KEY", "sidecar-gossip")]
+    [InlineData("SIDECAR_UPSTREAM_TOKEN_SC2", "sidecar-upstream")]
+    public async Task Run_ClusterConfigHoldingASecret_Exit2SayingToUseASecret(string key, string secretName)
+    {
+        var dir = Directory.CreateTempSubdirectory("cluster-config").FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, key), "c2VjcmV0LXZhbHVl\n", TestContext.Current.CancellationToken);
+        try
+        {
+            var (code, stdout, stderr) = await RunAsync(["-f", Golden.Path("Inject/job.yaml"), "--cluster-config", dir]);
+
+            Assert.Equal(2, code);
+            Assert.Equal("", stdout);
+            Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+            Assert.Contains($"--cluster-config: cluster config key {key} holds a secret", stderr, StringComparison.Ordinal);
+            Assert.Contains($"Secret {secretName}", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("c2VjcmV0LXZhbHVl", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
     {
         using var stdout = new StringWriter { NewLine = "\n" };
