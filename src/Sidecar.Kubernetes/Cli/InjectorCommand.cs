@@ -32,7 +32,7 @@ public static partial class InjectorCommand
         }
 
         var error = parsed.Error;
-        var flags = parsed.Values is null ? null : new Settings(parsed.Values, Environment.GetEnvironmentVariable, Settings.AppSettings()).Resolve(Flags);
+        var flags = parsed.Values is null ? null : InjectorFlags.WithExplicitNone(parsed.Values, new Settings(parsed.Values, Environment.GetEnvironmentVariable, Settings.AppSettings()).Resolve(Flags));
         var options = flags is null ? null : InjectorFlags.ToOptions(flags, Environment.GetEnvironmentVariable, out error);
         var logs = options is null ? null : LogSettings.Parse(flags!.GetValueOrDefault, out error);
         if (options is null || logs is null)

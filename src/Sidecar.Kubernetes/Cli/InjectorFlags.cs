@@ -34,6 +34,23 @@ internal static partial class InjectorFlags
         .. LogSettings.Flags,
     ];
 
+    /// <summary>
+    /// Keeps an explicitly empty <c>--gossip-key-secret ""</c>, <c>--upstream-secret ""</c> or <c>--tls-secret ""</c>
+    /// (empty means "none" for them), which <see cref="Settings"/> would otherwise drop as unset.
+    /// </summary>
+    public static Dictionary<string, string> WithExplicitNone(IReadOnlyDictionary<string, string> given, Dictionary<string, string> resolved)
+    {
+        foreach (var name in (string[])["gossip-key-secret", "upstream-secret", "tls-secret"])
+        {
+            if (given.TryGetValue(name, out var value) && value.Length == 0)
+            {
+                resolved[name] = "";
+            }
+        }
+
+        return resolved;
+    }
+
     /// <summary>Builds options from parsed flags; <see langword="null"/> and one line naming the flag when a value is unusable.</summary>
     public static InjectorOptions? ToOptions(Dictionary<string, string> flags, Func<string, string?> environment, out string? error)
     {

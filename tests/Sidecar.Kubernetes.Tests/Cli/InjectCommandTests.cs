@@ -172,6 +172,18 @@ public sealed class InjectCommandTests
         }
     }
 
+    [Fact]
+    public async Task Run_EmptyGossipKeySecret_InjectsAStandaloneAgentWithoutTheSecret()
+    {
+        var (code, stdout, stderr) = await RunAsync(["-f", Golden.Path("Inject/job.yaml"), "--gossip-key-secret", ""]);
+
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.DoesNotContain("--gossip-bind", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("sidecar-gossip", stdout, StringComparison.Ordinal);
+        Assert.Contains("/v1/drain", stdout, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
     {
         using var stdout = new StringWriter { NewLine = "\n" };
