@@ -35,7 +35,7 @@ public static class InjectCommand
         }
 
         var error = parsed.Error;
-        var flags = parsed.Values is null ? null : new Settings(parsed.Values, Environment.GetEnvironmentVariable, Settings.AppSettings()).Resolve(Flags);
+        var flags = parsed.Values is null ? null : InjectorFlags.WithExplicitNone(parsed.Values, new Settings(parsed.Values, Environment.GetEnvironmentVariable, Settings.AppSettings()).Resolve(Flags));
         var options = flags is null ? null : InjectorFlags.ToOptions(flags, Environment.GetEnvironmentVariable, out error);
         if (flags is null || options is null)
         {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using k8s.Autorest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -31,7 +32,7 @@ public static partial class InjectorCommand
         }
 
         var error = parsed.Error;
-        var flags = parsed.Values is null ? null : new Settings(parsed.Values, Environment.GetEnvironmentVariable, Settings.AppSettings()).Resolve(Flags);
+        var flags = parsed.Values is null ? null : InjectorFlags.WithExplicitNone(parsed.Values, new Settings(parsed.Values, Environment.GetEnvironmentVariable, Settings.AppSettings()).Resolve(Flags));
         var options = flags is null ? null : InjectorFlags.ToOptions(flags, Environment.GetEnvironmentVariable, out error);
         var logs = options is null ? null : LogSettings.Parse(flags!.GetValueOrDefault, out error);
         if (options is null || logs is null)
@@ -41,14 +42,23 @@ public static partial class InjectorCommand
         }
 
         WebhookCertificate certificate;
+        string source;
+        using var client = InClusterClient.Create();
         try
         {
-            certificate = WebhookCertificateFactory.Create(options, TimeProvider.System);
+            (certificate, source) = await WebhookCertificateFactory.CreateAsync(options, client, TimeProvider.System, cancellationToken);
         }
-        catch (CryptographicException ex)
+        catch (CryptographicException ex) when (!string.IsNullOrEmpty(options.TlsCertPath))
         {
             await Console.Error.WriteLineAsync($"sidecar injector: flags --tls-cert/--tls-key: cannot load the PEM pair: {ex.Message}");
             return 2;
+        }
+        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or InvalidDataException or CryptographicException)
+        {
+            await Console.Error.WriteLineAsync(
+                $"sidecar injector: flag --tls-secret: cannot read or create Secret {options.Namespace}/{options.TlsSecretName}: {ex.Message}. " +
+                $"If forbidden, grant the injector's ServiceAccount the Role rule {CertificateSecretStore.RequiredRule} in namespace {options.Namespace}");
+            return 1;
         }
 
         await using var app = InjectorHost.Build(options, certificate, builder => logs.Apply(builder.Logging));
@@ -64,7 +74,7 @@ public static partial class InjectorCommand
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(InjectorCommand).FullName!);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        Log.InjectorListening(logger, string.Join(", ", addresses), certificate.GeneratedCaPem is null ? "mounted" : "self-signed", options.NativeSidecar ? "native" : "container");
+        Log.InjectorListening(logger, string.Join(", ", addresses), source, options.NativeSidecar ? "native" : "container");
         try
         {
             await app.WaitForShutdownAsync(cancellationToken);

@@ -16,6 +16,8 @@ internal static partial class InjectorFlags
         new("memory-request", "Memory request of the sidecar container", SidecarDefaults.MemoryRequest, "quantity"),
         new("memory-limit", "Memory limit of the sidecar container", SidecarDefaults.MemoryLimit, "quantity"),
         new("gossip-key-secret", "Secret (in the pod's namespace) holding the gossip key; empty for none", SidecarDefaults.GossipKeySecretName, "name"),
+        new("upstream-secret", "Secret (in the pod's namespace) whose keys SIDECAR_UPSTREAM_TOKEN_<NAME> hold upstream tokens (optional); empty for none", SidecarDefaults.UpstreamSecretName, "name"),
+        new("data-size-limit", "sizeLimit of the sidecar's data emptyDir (the replica)", SidecarDefaults.DataSizeLimit, "quantity"),
         new("cluster-config", "Directory of files named SIDECAR_* (a mounted ConfigMap) whose contents become the sidecar's env", null, "dir"),
     ];
 
@@ -25,11 +27,29 @@ internal static partial class InjectorFlags
         new("listen", "Webhook HTTPS listen address", SidecarDefaults.InjectorListen, "ip:port"),
         new("tls-cert", "PEM certificate of the webhook (with --tls-key); self-signed, CA kept in a Secret, when unset", null, "pem"),
         new("tls-key", "PEM private key of the webhook (with --tls-cert)", null, "pem"),
+        new("tls-secret", "Secret (in --namespace) keeping the generated CA and serving certificate for all replicas; empty: a new CA per process", SidecarDefaults.TlsSecretName, "name"),
         new("service-name", "The injector's Service name, used in the generated certificate", SidecarDefaults.InjectorServiceName, "name"),
         new("namespace", "The injector's namespace (else env POD_NAMESPACE)", SidecarDefaults.InjectorNamespace, "name"),
         new("webhook-config", "The MutatingWebhookConfiguration whose caBundle is patched", SidecarDefaults.WebhookConfigurationName, "name"),
         .. LogSettings.Flags,
     ];
+
+    /// <summary>
+    /// Keeps an explicitly empty <c>--gossip-key-secret ""</c>, <c>--upstream-secret ""</c> or <c>--tls-secret ""</c>
+    /// (empty means "none" for them), which <see cref="Settings"/> would otherwise drop as unset.
+    /// </summary>
+    public static Dictionary<string, string> WithExplicitNone(IReadOnlyDictionary<string, string> given, Dictionary<string, string> resolved)
+    {
+        foreach (var name in (string[])["gossip-key-secret", "upstream-secret", "tls-secret"])
+        {
+            if (given.TryGetValue(name, out var value) && value.Length == 0)
+            {
+                resolved[name] = "";
+            }
+        }
+
+        return resolved;
+    }
 
     /// <summary>Builds options from parsed flags; <see langword="null"/> and one line naming the flag when a value is unusable.</summary>
     public static InjectorOptions? ToOptions(Dictionary<string, string> flags, Func<string, string?> environment, out string? error)
@@ -61,10 +81,13 @@ internal static partial class InjectorFlags
             MemoryRequest = Get(flags, "memory-request") ?? options.MemoryRequest,
             MemoryLimit = Get(flags, "memory-limit") ?? options.MemoryLimit,
             GossipKeySecretName = flags.TryGetValue("gossip-key-secret", out var secret) ? secret : options.GossipKeySecretName,
+            UpstreamSecretName = flags.TryGetValue("upstream-secret", out var upstreamSecret) ? upstreamSecret : options.UpstreamSecretName,
+            DataSizeLimit = Get(flags, "data-size-limit") ?? options.DataSizeLimit,
             ClusterSettings = clusterSettings,
             Listen = Get(flags, "listen") ?? options.Listen,
             TlsCertPath = Get(flags, "tls-cert"),
             TlsKeyPath = Get(flags, "tls-key"),
+            TlsSecretName = flags.TryGetValue("tls-secret", out var tlsSecret) ? tlsSecret.Trim() : options.TlsSecretName,
             ServiceName = Get(flags, "service-name") ?? options.ServiceName,
             Namespace = Get(flags, "namespace") ?? NullIfEmpty(environment("POD_NAMESPACE")) ?? options.Namespace,
             WebhookConfigurationName = Get(flags, "webhook-config") ?? options.WebhookConfigurationName,

@@ -44,7 +44,15 @@ internal sealed partial class CaBundleHostedService(
             try
             {
                 var count = await patcher.PatchAsync(options.WebhookConfigurationName, caPem, stoppingToken);
-                Log.CaBundlePatched(_logger, options.WebhookConfigurationName, count);
+                if (count > 0)
+                {
+                    Log.CaBundlePatched(_logger, options.WebhookConfigurationName, count);
+                }
+                else
+                {
+                    Log.CaBundleAlreadyCurrent(_logger, options.WebhookConfigurationName);
+                }
+
                 readiness.MarkReady();
                 return;
             }

@@ -16,15 +16,21 @@ internal sealed class CaBundlePatcher(IKubernetes client)
     /// <summary>The RBAC rule this class needs (checked against the manifests by a test).</summary>
     public static readonly RbacRule RequiredRule = new("admissionregistration.k8s.io", "mutatingwebhookconfigurations", ["get", "patch"]);
 
-    /// <returns>The number of webhooks patched.</returns>
+    /// <returns>The number of webhooks patched: 0 when every caBundle already is <paramref name="caPem"/> (another replica did it).</returns>
     public async Task<int> PatchAsync(string configurationName, string caPem, CancellationToken cancellationToken)
     {
         var configuration = await _client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(configurationName, cancellationToken: cancellationToken);
-        var caBundle = Convert.ToBase64String(Encoding.UTF8.GetBytes(caPem));
+        var caBytes = Encoding.UTF8.GetBytes(caPem);
+        var caBundle = Convert.ToBase64String(caBytes);
         var operations = new JsonArray();
         var webhooks = configuration.Webhooks ?? [];
         for (var i = 0; i < webhooks.Count; i++)
         {
+            if (webhooks[i].ClientConfig?.CaBundle is { } current && current.AsSpan().SequenceEqual(caBytes))
+            {
+                continue;
+            }
+
             // "add" replaces an existing member and creates a missing one (RFC 6902 4.1).
             operations.Add((JsonNode)new JsonObject { ["op"] = "add", ["path"] = $"/webhooks/{i}/clientConfig/caBundle", ["value"] = caBundle });
         }

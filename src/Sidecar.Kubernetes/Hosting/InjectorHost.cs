@@ -12,7 +12,9 @@ internal static class InjectorHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         _ = Cli.SettingValue.Endpoint("listen", options.Listen, out var endpoint);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, listen => listen.UseHttps(certificate.ServerCertificate)));
+        var serving = new ServingCertificate(certificate.ServerCertificate);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, listen => listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => serving.Current)));
+        builder.Services.AddSingleton(serving);
         configure?.Invoke(builder);
         builder.Services.AddSidecarInjector(options, certificate);
 

@@ -18,6 +18,25 @@ internal static class WebhookCertificateFactory
         return CreateSelfSigned(options.ServiceName, options.Namespace, timeProvider);
     }
 
+    /// <summary>
+    /// The mounted pair; else, in a cluster with <see cref="InjectorOptions.TlsSecretName"/>, the pair shared through that
+    /// Secret (created by the first replica); else a self-signed pair for this process.
+    /// </summary>
+    /// <returns>The certificate and where it came from, for the start-up log line.</returns>
+    public static async Task<(WebhookCertificate Certificate, string Source)> CreateAsync(
+        InjectorOptions options, k8s.IKubernetes? client, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(options.TlsCertPath) || client is null || string.IsNullOrEmpty(options.TlsSecretName))
+        {
+            var certificate = Create(options, timeProvider);
+            return (certificate, certificate.GeneratedCaPem is null ? "mounted" : "self-signed");
+        }
+
+        var store = new CertificateSecretStore(client, options.Namespace, options.TlsSecretName);
+        var (shared, created) = await store.LoadOrCreateAsync(() => CreateSelfSigned(options.ServiceName, options.Namespace, timeProvider), cancellationToken);
+        return (shared, $"{(created ? "self-signed, stored in" : "shared, from")} Secret {options.Namespace}/{options.TlsSecretName}");
+    }
+
     /// <summary>A CA valid for 10 years and a leaf for <c>service</c>, <c>service.ns</c>, <c>service.ns.svc(.cluster.local)</c>, localhost.</summary>
     public static WebhookCertificate CreateSelfSigned(string serviceName, string @namespace, TimeProvider timeProvider)
     {
@@ -50,6 +69,10 @@ internal static class WebhookCertificateFactory
         serial[0] &= 0x7F;
         using var leaf = leafRequest.Create(ca, now.AddMinutes(-5), now.AddYears(1), serial);
         var server = leaf.CopyWithPrivateKey(leafKey);
-        return new WebhookCertificate(server, ca.ExportCertificatePem());
+        return new WebhookCertificate(server, ca.ExportCertificatePem())
+        {
+            CertificatePem = leaf.ExportCertificatePem(),
+            KeyPem = leafKey.ExportPkcs8PrivateKeyPem(),
+        };
     }
 }

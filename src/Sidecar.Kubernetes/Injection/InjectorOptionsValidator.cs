@@ -22,6 +22,7 @@ internal sealed class InjectorOptionsValidator : IValidateOptions<InjectorOption
         (string Flag, string Value)[] quantities =
         [
             ("cpu-request", options.CpuRequest), ("memory-request", options.MemoryRequest), ("memory-limit", options.MemoryLimit),
+            ("data-size-limit", options.DataSizeLimit),
         ];
         foreach (var (flag, value) in quantities)
         {
@@ -29,6 +30,11 @@ internal sealed class InjectorOptionsValidator : IValidateOptions<InjectorOption
             {
                 return ValidateOptionsResult.Fail($"flag --{flag}: '{value}' is not a resource quantity (e.g. 100m, 64Mi)");
             }
+        }
+
+        if (ClusterSettingsPolicy.Check(options.ClusterSettings) is { } refused)
+        {
+            return ValidateOptionsResult.Fail($"flag --cluster-config: {refused}");
         }
 
         if (Cli.SettingValue.Endpoint("listen", options.Listen, out _, "0.0.0.0:8443") is { } listenError)

@@ -43,6 +43,18 @@ internal sealed class PodMutator(InjectorOptions options)
             return PodMutationResult.Rejected(error!);
         }
 
+        if (pod.Spec?.HostNetwork == true)
+        {
+            // Every such pod on a node would bind the same node ports (7946, 30100, 30101): the second one crash-loops.
+            return PodMutationResult.Rejected(
+                $"hostNetwork pods are not injected (their agents would share the node's ports {SidecarDefaults.GossipPort}, {SidecarDefaults.ApiPort} and {SidecarDefaults.HealthPort}); remove {SidecarAnnotations.Inject} or hostNetwork");
+        }
+
+        if (ResolveGossip(annotations, out error) is not { } gossip)
+        {
+            return PodMutationResult.Rejected(error!);
+        }
+
         var result = Clone(pod);
         result.Metadata.Labels ??= new Dictionary<string, string>();
         result.Metadata.Labels[SidecarAnnotations.InjectedLabel] = "true";
@@ -54,9 +66,17 @@ internal sealed class PodMutator(InjectorOptions options)
             app.Env ??= [];
             AddEnvIfAbsent(app.Env, "SERVICECOMB_REGISTRY_ADDRESS", SidecarDefaults.RegistryAddress);
             AddEnvIfAbsent(app.Env, "SIDECAR_HTTP_ADDRESS", SidecarDefaults.RegistryAddress);
+
+            // The instance leaves the registry before the app gets SIGTERM. An app's own preStop is kept, not
+            // chained: Kubernetes runs one handler per container (manifests/README.md says how to call drain from it).
+            app.Lifecycle ??= new V1Lifecycle();
+            app.Lifecycle.PreStop ??= new V1LifecycleHandler
+            {
+                HttpGet = new V1HTTPGetAction { Path = SidecarDefaults.DrainPath, Port = SidecarDefaults.HealthPort },
+            };
         }
 
-        var sidecar = SidecarContainerFactory.Create(_options, identity, resources);
+        var sidecar = SidecarContainerFactory.Create(_options, identity, resources, gossip);
         if (_options.NativeSidecar)
         {
             // First, so it also runs while the pod's other init containers run.
@@ -71,7 +91,27 @@ internal sealed class PodMutator(InjectorOptions options)
         spec.Volumes ??= [];
         if (!spec.Volumes.Any(v => v.Name == SidecarDefaults.DataVolumeName))
         {
-            spec.Volumes.Add(new V1Volume { Name = SidecarDefaults.DataVolumeName, EmptyDir = new V1EmptyDirVolumeSource() });
+            spec.Volumes.Add(new V1Volume
+            {
+                Name = SidecarDefaults.DataVolumeName,
+                EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity(_options.DataSizeLimit) },
+            });
+        }
+
+        if (gossip && !spec.Volumes.Any(v => v.Name == SidecarDefaults.GossipKeyVolumeName))
+        {
+            // Not optional: without the Secret kubelet keeps the pod waiting with the event 'secret "sidecar-gossip"
+            // not found' and starts it once the Secret exists, rather than an agent that crash-loops or runs alone.
+            spec.Volumes.Add(new V1Volume
+            {
+                Name = SidecarDefaults.GossipKeyVolumeName,
+                Secret = new V1SecretVolumeSource
+                {
+                    SecretName = _options.GossipKeySecretName,
+                    Items = [new V1KeyToPath { Key = SidecarDefaults.GossipKeySecretKey, Path = SidecarDefaults.GossipKeySecretKey }],
+                    DefaultMode = 0x124, // 0444: the agent runs as a non-root uid that does not own the file
+                },
+            });
         }
 
         return PodMutationResult.Injected(result);
@@ -123,6 +163,30 @@ internal sealed class PodMutator(InjectorOptions options)
 
         error = null;
         return resources;
+    }
+
+    /// <summary>Gossip is on unless the pod says <c>gossip: "false"</c> or the injector has no key Secret to mount.</summary>
+    private bool? ResolveGossip(IDictionary<string, string> annotations, out string? error)
+    {
+        error = null;
+        if (Override(annotations, SidecarAnnotations.Gossip) is not { } value)
+        {
+            return !string.IsNullOrEmpty(_options.GossipKeySecretName);
+        }
+
+        if (!bool.TryParse(value, out var gossip))
+        {
+            error = $"annotation {SidecarAnnotations.Gossip}=\"{value}\" must be true or false";
+            return null;
+        }
+
+        if (gossip && string.IsNullOrEmpty(_options.GossipKeySecretName))
+        {
+            error = $"annotation {SidecarAnnotations.Gossip}=\"true\" but the injector has no gossip key Secret (--gossip-key-secret is empty)";
+            return null;
+        }
+
+        return gossip;
     }
 
     private static string? Override(IDictionary<string, string> annotations, string key) =>

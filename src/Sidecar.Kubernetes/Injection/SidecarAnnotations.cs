@@ -24,6 +24,9 @@ internal static class SidecarAnnotations
     /// <summary>The agent's <c>--log-format</c> in this pod: <c>text</c> or <c>json</c> (env <c>SIDECAR_LOG_FORMAT</c>).</summary>
     public const string LogFormat = Prefix + "log-format";
 
+    /// <summary><c>"false"</c>: this pod's agent runs standalone (no gossip, no key Secret needed).</summary>
+    public const string Gossip = Prefix + "gossip";
+
     /// <summary>The label put on injected pods; the peers' headless Service selects it.</summary>
     public const string InjectedLabel = Prefix + "injected";
 

@@ -8,24 +8,15 @@ internal static class SidecarContainerFactory
 {
     private const string Listen = "127.0.0.1:30100";
 
-    public static V1Container Create(InjectorOptions options, PodIdentity identity, SidecarResources resources)
+    // gossip: whether the agent gossips (the default; off with the pod annotation gossip: "false" or an empty --gossip-key-secret).
+    public static V1Container Create(InjectorOptions options, PodIdentity identity, SidecarResources resources, bool gossip)
     {
         var container = new V1Container
         {
             Name = SidecarDefaults.ContainerName,
             Image = resources.Image,
             ImagePullPolicy = options.ImagePullPolicy,
-            Args =
-            [
-                "agent",
-                // The app API stays on localhost; kubelet probes reach only the health paths on the second listener.
-                "--listen", Listen,
-                "--health-listen", $"0.0.0.0:{SidecarDefaults.HealthPort}",
-                "--data-dir", SidecarDefaults.DataDir,
-                "--node-name", "$(POD_NAME)",
-                // TODO(issue 4, gossip): add "--gossip-bind 0.0.0.0:7946" and "--gossip-advertise $(POD_IP):7946" once the
-                // agent implements gossip; today it refuses those flags and the pod would crash-loop.
-            ],
+            Args = CreateArgs(options, gossip),
             Env = CreateEnv(options, identity),
             Ports =
             [
@@ -51,9 +42,16 @@ internal static class SidecarContainerFactory
                 ReadOnlyRootFilesystem = true,
                 AllowPrivilegeEscalation = false,
                 Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                // Set on the container so it meets the restricted Pod Security Standard whatever the app's pod sets.
+                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
             },
             VolumeMounts = [new V1VolumeMount { Name = SidecarDefaults.DataVolumeName, MountPath = SidecarDefaults.DataDir }],
         };
+
+        if (gossip)
+        {
+            container.VolumeMounts.Add(new V1VolumeMount { Name = SidecarDefaults.GossipKeyVolumeName, MountPath = SidecarDefaults.GossipKeyDir, ReadOnlyProperty = true });
+        }
 
         if (options.NativeSidecar)
         {
@@ -63,6 +61,35 @@ internal static class SidecarContainerFactory
         }
 
         return container;
+    }
+
+    private static List<string> CreateArgs(InjectorOptions options, bool gossip)
+    {
+        List<string> args =
+        [
+            "agent",
+            // The app API stays on localhost; kubelet probes and the preStop drain reach only the health listener.
+            "--listen", Listen,
+            "--health-listen", $"0.0.0.0:{SidecarDefaults.HealthPort}",
+            "--data-dir", SidecarDefaults.DataDir,
+            "--node-name", "$(POD_NAME)",
+        ];
+        if (gossip)
+        {
+            // The key is a mounted file: never a literal in the pod spec, never in the process list.
+            var join = options.ClusterSettings.TryGetValue(ClusterSettingsPolicy.JoinSetting, out var seeds) && !string.IsNullOrWhiteSpace(seeds)
+                ? seeds.Trim()
+                : SidecarDefaults.Join;
+            args.AddRange(
+            [
+                "--gossip-bind", $"0.0.0.0:{SidecarDefaults.GossipPort}",
+                "--gossip-advertise", $"$(POD_IP):{SidecarDefaults.GossipPort}",
+                "--join", join,
+                "--gossip-key-file", $"{SidecarDefaults.GossipKeyDir}/{SidecarDefaults.GossipKeySecretKey}",
+            ]);
+        }
+
+        return args;
     }
 
     private static List<V1EnvVar> CreateEnv(InjectorOptions options, PodIdentity identity)
@@ -95,15 +122,26 @@ internal static class SidecarContainerFactory
         {
             env.Add(Env("SIDECAR_LOG_FORMAT", format));
         }
-        // TODO(issue 4, gossip): put back SIDECAR_GOSSIP_KEY from the Secret options.GossipKeySecretName (key
-        // SidecarDefaults.GossipKeySecretKey) once the agent implements gossip; today the agent refuses it.
 
         var taken = env.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, value) in options.ClusterSettings.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (!SidecarDefaults.SettingsTheAgentRefuses.Contains(name) && taken.Add(name))
+            if (name != ClusterSettingsPolicy.JoinSetting && taken.Add(name))
             {
                 env.Add(Env(name, value));
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.UpstreamSecretName))
+        {
+            // Optional: a missing Secret or key means "no token", not a pod that cannot start.
+            foreach (var token in UpstreamTokens.EnvNames(options.ClusterSettings).Where(taken.Add))
+            {
+                env.Add(new V1EnvVar
+                {
+                    Name = token,
+                    ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = options.UpstreamSecretName, Key = token, Optional = true } },
+                });
             }
         }
 

@@ -42,17 +42,24 @@ internal static class SidecarDefaults
     public const string InjectorServiceName = "sidecar-injector";
     public const string InjectorNamespace = "sidecar-system";
     public const string WebhookConfigurationName = "sidecar-injector";
+    public const string TlsSecretName = "sidecar-injector-tls";
 
     public static readonly IReadOnlyList<string> AppProtocols = ["rest", "highway", "grpc"];
 
-    /// <value>
-    /// Cluster settings (ConfigMap keys) the injector does not copy into sidecars because this agent version refuses
-    /// them at start-up (Sidecar.Agent CommandLine.PlannedFlags) and the pod would crash-loop. Remove an entry when the
-    /// agent implements its flag: the gossip ones with issue 4, the upstream ones with issue 5.
-    /// </value>
-    public static readonly IReadOnlySet<string> SettingsTheAgentRefuses = new HashSet<string>(StringComparer.Ordinal)
-    {
-        // TODO(issue 4, gossip)
-        "SIDECAR_GOSSIP_BIND", "SIDECAR_GOSSIP_ADVERTISE", "SIDECAR_JOIN", "SIDECAR_GOSSIP_KEY", "SIDECAR_GOSSIP_KEY_FILE",
-    };
+    /// <value>The join seed when the cluster ConfigMap has no <c>SIDECAR_JOIN</c>: the namespace's headless peers Service.</value>
+    public const string Join = "sidecar-peers:7946";
+
+    /// <value>Where the gossip key Secret is mounted in the sidecar (read-only, the key file only).</value>
+    public const string GossipKeyDir = "/etc/sidecar/gossip";
+
+    public const string GossipKeyVolumeName = "sidecar-gossip-key";
+
+    /// <value>Secret (in the pod's namespace) whose keys <c>SIDECAR_UPSTREAM_TOKEN_&lt;NAME&gt;</c> hold upstream tokens.</value>
+    public const string UpstreamSecretName = "sidecar-upstream";
+
+    /// <value>The agent's drain path on the health listener, called by the app containers' preStop hook.</value>
+    public const string DrainPath = "/v1/drain";
+
+    /// <value>The data emptyDir's size limit (the LiteDB replica); flag <c>--data-size-limit</c>.</value>
+    public const string DataSizeLimit = "256Mi";
 }

@@ -148,6 +148,42 @@ public sealed class InjectCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("SIDECAR_GOSSIP_KEY", "sidecar-gossip")]
+    [InlineData("SIDECAR_UPSTREAM_TOKEN_SC2", "sidecar-upstream")]
+    public async Task Run_ClusterConfigHoldingASecret_Exit2SayingToUseASecret(string key, string secretName)
+    {
+        var dir = Directory.CreateTempSubdirectory("cluster-config").FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, key), "c2VjcmV0LXZhbHVl\n", TestContext.Current.CancellationToken);
+        try
+        {
+            var (code, stdout, stderr) = await RunAsync(["-f", Golden.Path("Inject/job.yaml"), "--cluster-config", dir]);
+
+            Assert.Equal(2, code);
+            Assert.Equal("", stdout);
+            Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+            Assert.Contains($"--cluster-config: cluster config key {key} holds a secret", stderr, StringComparison.Ordinal);
+            Assert.Contains($"Secret {secretName}", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("c2VjcmV0LXZhbHVl", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task Run_EmptyGossipKeySecret_InjectsAStandaloneAgentWithoutTheSecret()
+    {
+        var (code, stdout, stderr) = await RunAsync(["-f", Golden.Path("Inject/job.yaml"), "--gossip-key-secret", ""]);
+
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.DoesNotContain("--gossip-bind", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("sidecar-gossip", stdout, StringComparison.Ordinal);
+        Assert.Contains("/v1/drain", stdout, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
     {
         using var stdout = new StringWriter { NewLine = "\n" };

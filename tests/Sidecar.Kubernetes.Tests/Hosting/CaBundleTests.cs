@@ -109,7 +109,7 @@ public sealed class CaBundleTests
         using (var notReady = await server.Client.GetAsync("/readyz", ct))
         {
             Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
-            Assert.Equal("not ready: the caBundle of the webhook configuration is not patched yet", await notReady.Content.ReadAsStringAsync(ct));
+            Assert.Equal("not ready: " + CaBundleReadiness.WaitingReason, await notReady.Content.ReadAsStringAsync(ct));
         }
 
         Assert.Equal("ok", await server.Client.GetStringAsync("/healthz", ct));

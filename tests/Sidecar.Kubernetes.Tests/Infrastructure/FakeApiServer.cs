@@ -18,6 +18,8 @@ namespace Sidecar.Kubernetes.Tests.Infrastructure;
 /// newline-delimited ADDED / MODIFIED / DELETED / BOOKMARK / ERROR events from a resourceVersion; 410 Gone (as an ERROR
 /// event, as real servers do for watches, or as an HTTP status) once history is compacted; 403 with a Status body;
 /// dropped connections. Counts requests and the watch connections open now (per resource and per bearer token).
+/// Single objects: GET by name (404 NotFound) and POST create (201, or 409 AlreadyExists), as the injector's shared
+/// certificate Secret needs.
 /// </summary>
 public sealed class FakeApiServer : IAsyncDisposable
 {
@@ -27,6 +29,7 @@ public sealed class FakeApiServer : IAsyncDisposable
         ["endpointslices"] = ("discovery.k8s.io", "EndpointSlice", true),
         ["pods"] = ("", "Pod", true),
         ["nodes"] = ("", "Node", false),
+        ["secrets"] = ("", "Secret", true),
     };
 
     private readonly Lock _lock = new();
@@ -306,6 +309,12 @@ public sealed class FakeApiServer : IAsyncDisposable
             return;
         }
 
+        if (TryParseObject(path, out var objectResource, out var objectNs, out var objectName))
+        {
+            await GetObjectAsync(context, objectResource, objectNs, objectName);
+            return;
+        }
+
         if (!TryParse(path, out var resource, out var ns))
         {
             await WriteStatusAsync(context, 404, "NotFound", $"the server could not find the requested resource ({path})");
@@ -328,7 +337,11 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
 
         var token = context.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..] : "";
-        if (watch)
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            await CreateAsync(context, resource, ns);
+        }
+        else if (watch)
         {
             await WatchAsync(context, resource, ns, token);
         }
@@ -437,6 +450,60 @@ public sealed class FakeApiServer : IAsyncDisposable
                 _watches.Remove(watch);
             }
         }
+    }
+
+    private async Task GetObjectAsync(HttpContext context, string resource, string ns, string name)
+    {
+        JsonObject? item;
+        lock (_lock)
+        {
+            item = _objects[resource].TryGetValue(Key(ns, name), out var found) ? found.DeepClone().AsObject() : null;
+        }
+
+        if (item is null)
+        {
+            await WriteStatusAsync(context, 404, "NotFound", $"{resource} \"{name}\" not found");
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(item.ToJsonString());
+    }
+
+    private async Task CreateAsync(HttpContext context, string resource, string? ns)
+    {
+        var item = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        var meta = item["metadata"]!.AsObject();
+        meta["namespace"] = ns;
+        var name = (string)meta["name"]!;
+        lock (_lock)
+        {
+            if (!_objects[resource].ContainsKey(Key(ns, name)))
+            {
+                Upsert(resource, item, "ADDED");
+                item = null;
+            }
+        }
+
+        if (item is not null)
+        {
+            await WriteStatusAsync(context, 409, "AlreadyExists", $"{resource} \"{name}\" already exists");
+            return;
+        }
+
+        context.Response.StatusCode = 201;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(Get(resource, ns, name).ToJsonString());
+    }
+
+    private static bool TryParseObject(string path, out string resource, out string ns, out string name)
+    {
+        (resource, ns, name) = path.Trim('/').Split('/') switch
+        {
+            ["api", "v1", "namespaces", var n, var res, var obj] => (res, n, obj),
+            _ => ("", "", ""),
+        };
+        return s_resources.TryGetValue(resource, out var info) && info.Namespaced;
     }
 
     private static bool TryParse(string path, out string resource, out string? ns)

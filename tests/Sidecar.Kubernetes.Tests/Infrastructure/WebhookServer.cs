@@ -25,10 +25,10 @@ internal sealed class WebhookServer : IAsyncDisposable
 
     public WebhookCertificate Certificate { get; }
 
-    public static async Task<WebhookServer> StartAsync(InjectorOptions? options = null, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<WebhookServer> StartAsync(InjectorOptions? options = null, Action<WebApplicationBuilder>? configure = null, WebhookCertificate? certificate = null)
     {
         options = (options ?? TestOptions.Injector()) with { Listen = "127.0.0.1:0" };
-        var certificate = WebhookCertificateFactory.CreateSelfSigned(options.ServiceName, options.Namespace, TimeProvider.System);
+        certificate ??= WebhookCertificateFactory.CreateSelfSigned(options.ServiceName, options.Namespace, TimeProvider.System);
         var app = InjectorHost.Build(options, certificate, builder =>
         {
             builder.Services.AddSingleton<InClusterClientFactory>(() => null);

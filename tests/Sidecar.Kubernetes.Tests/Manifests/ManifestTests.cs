@@ -147,9 +147,42 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void InjectorRbac_SecretGetCreateInItsNamespaceOnly()
+    {
+        var deployment = Manifests.Single<V1Deployment>("sidecar-injector");
+        var account = deployment.Spec.Template.Spec.ServiceAccountName;
+        var ns = deployment.Metadata.NamespaceProperty;
+        var flags = FlagParser.Parse("injector", InjectorCommand.Description, InjectorCommand.Flags, Assert.Single(deployment.Spec.Template.Spec.Containers).Args.Skip(1).ToList(), TextWriter.Null).Values!;
+
+        var rules = Manifests.All<V1RoleBinding>()
+            .Where(b => b.Metadata.NamespaceProperty == ns && b.Subjects.Any(s => s.Kind == "ServiceAccount" && s.Name == account && s.NamespaceProperty == ns))
+            .SelectMany(b => Manifests.All<V1Role>().Single(r => r.Metadata.Name == b.RoleRef.Name && r.Metadata.NamespaceProperty == ns).Rules)
+            .ToList();
+
+        AssertCovered(rules, CertificateSecretStore.RequiredRule, flags["tls-secret"]);
+        Assert.All(rules, r => Assert.Equal(["secrets"], r.Resources));
+        Assert.All(rules.Where(r => r.Verbs.Contains("get")), r => Assert.Equal([flags["tls-secret"]], r.ResourceNames));
+        Assert.Equal(["create", "get"], rules.SelectMany(r => r.Verbs).Order(StringComparer.Ordinal));
+        var clusterRules = RulesBoundTo(s => s.Kind == "ServiceAccount" && s.Name == account);
+        Assert.DoesNotContain(clusterRules, r => r.Resources.Contains("secrets"));
+    }
+
+    [Fact]
+    public void Injector_TwoReplicasWithADisruptionBudget()
+    {
+        var deployment = Manifests.Single<V1Deployment>("sidecar-injector");
+        var budget = Manifests.Single<V1PodDisruptionBudget>("sidecar-injector");
+
+        Assert.True(deployment.Spec.Replicas >= 2);
+        Assert.Equal(deployment.Metadata.NamespaceProperty, budget.Metadata.NamespaceProperty);
+        AssertSelects(budget.Spec.Selector.MatchLabels, deployment.Spec.Template.Metadata.Labels);
+        Assert.Equal("1", budget.Spec.MinAvailable.Value);
+    }
+
+    [Fact]
     public void AgentRbac_CoversWhatTheKubernetesSourceReads()
     {
-        var rules = RulesBoundTo(subject => subject.Kind == "Group" && subject.Name == "system:serviceaccounts");
+        var rules = RulesBoundTo(AgentSubject);
 
         Assert.All(RbacRule.AgentRules, required => AssertCovered(rules, required, resourceName: null));
         Assert.Contains(RbacRule.AgentRules, r => r is { ApiGroup: "discovery.k8s.io", Resource: "endpointslices" });
@@ -158,13 +191,54 @@ public sealed class ManifestTests
     [Fact]
     public void AgentRbac_GrantsListAndWatchOnTheFourKindsAndNothingElse()
     {
-        var rules = RulesBoundTo(subject => subject.Kind == "Group" && subject.Name == "system:serviceaccounts");
+        var rules = RulesBoundTo(AgentSubject);
 
         var granted = rules.SelectMany(r => r.ApiGroups.SelectMany(g => r.Resources.SelectMany(res => r.Verbs.Select(v => $"{g}/{res}:{v}")))).Order().ToList();
         Assert.Equal(RbacRule.AgentRules.SelectMany(r => r.Verbs.Select(v => $"{r.ApiGroup}/{r.Resource}:{v}")).Order().ToList(), granted);
         Assert.Equal(["/nodes:list", "/nodes:watch", "/pods:list", "/pods:watch", "/services:list", "/services:watch",
             "discovery.k8s.io/endpointslices:list", "discovery.k8s.io/endpointslices:watch"], granted);
     }
+
+    [Fact]
+    public void AgentRbac_BoundToApplicationNamespacesOnlyNeverToEveryServiceAccount()
+    {
+        var subjects = Manifests.All<V1ClusterRoleBinding>().Where(b => b.RoleRef.Name == "sidecar-agent").SelectMany(b => b.Subjects).ToList();
+
+        Assert.NotEmpty(subjects);
+        Assert.All(subjects, s => Assert.Matches("^system:serviceaccounts:[a-z0-9-]+$", s.Name));
+        Assert.DoesNotContain(Manifests.All<V1ClusterRoleBinding>().SelectMany(b => b.Subjects), s => s.Name is "system:serviceaccounts" or "system:authenticated");
+    }
+
+    [Fact]
+    public void Webhook_OptInNamespaceLabelSelects()
+    {
+        var webhook = Assert.Single(Manifests.Single<V1MutatingWebhookConfiguration>(SidecarDefaults.WebhookConfigurationName).Webhooks);
+
+        Assert.Equal(new Dictionary<string, string> { ["sidecar.servicecomb.io/injection"] = "enabled" }, webhook.NamespaceSelector.MatchLabels);
+    }
+
+    [Fact]
+    public void ClusterConfigMap_HoldsNoSecretsAndIsAcceptedByTheInjector()
+    {
+        var configMap = Manifests.Single<V1ConfigMap>("sidecar-cluster");
+
+        Assert.Null(ClusterSettingsPolicy.Check(configMap.Data.AsReadOnly()));
+    }
+
+    [Fact]
+    public void UpstreamSecret_KeysAreTheTokensInjectedSidecarsReference()
+    {
+        var secret = Manifests.Single<V1Secret>(SidecarDefaults.UpstreamSecretName);
+        var referenced = UpstreamTokens.EnvNames(new Dictionary<string, string>
+        {
+            ["SIDECAR_CLUSTERS"] = "sc2=http://sc2:30100",
+            ["SIDECAR_REGISTRY_UPSTREAM"] = "http://sc1:30100",
+        });
+
+        Assert.Equal(referenced.Order(StringComparer.Ordinal), secret.StringData.Keys.Order(StringComparer.Ordinal));
+    }
+
+    private static bool AgentSubject(Rbacv1Subject subject) => subject.Kind == "Group" && subject.Name.StartsWith("system:serviceaccounts:", StringComparison.Ordinal);
 
     private List<V1PolicyRule> RulesBoundTo(Func<Rbacv1Subject, bool> subject) =>
         Manifests.All<V1ClusterRoleBinding>()

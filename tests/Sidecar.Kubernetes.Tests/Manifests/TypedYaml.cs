@@ -22,6 +22,7 @@ internal static class TypedYaml
         ("v1", "Namespace") => KubeYaml.Deserialize<V1Namespace>(document, strict),
         ("v1", "Pod") => KubeYaml.Deserialize<V1Pod>(document, strict),
         ("apps/v1", "Deployment") => KubeYaml.Deserialize<V1Deployment>(document, strict),
+        ("policy/v1", "PodDisruptionBudget") => KubeYaml.Deserialize<V1PodDisruptionBudget>(document, strict),
         ("rbac.authorization.k8s.io/v1", "ClusterRole") => KubeYaml.Deserialize<V1ClusterRole>(document, strict),
         ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding") => KubeYaml.Deserialize<V1ClusterRoleBinding>(document, strict),
         ("rbac.authorization.k8s.io/v1", "Role") => KubeYaml.Deserialize<V1Role>(document, strict),
