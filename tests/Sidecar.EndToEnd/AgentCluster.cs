@@ -22,22 +22,26 @@ internal sealed class AgentCluster : IAsyncDisposable
     private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly Dictionary<string, IVolume> _volumes = [];
 
-    private AgentCluster(SidecarImage image, INetwork network)
+    private readonly string _timeScale;
+
+    private AgentCluster(SidecarImage image, INetwork network, string timeScale)
     {
         _image = image;
         Network = network;
+        _timeScale = timeScale;
     }
 
     public INetwork Network { get; }
 
     public Dictionary<string, Agent> Agents { get; } = [];
 
-    public static async Task<AgentCluster> CreateAsync(SidecarImage image, CancellationToken ct)
+    // timeScale: SIDECAR_GOSSIP_TIME_SCALE; 0.25 speeds every gossip interval up fourfold, 1 is production timing.
+    public static async Task<AgentCluster> CreateAsync(SidecarImage image, string timeScale, CancellationToken ct)
     {
         var network = new NetworkBuilder().WithName($"sidecar-e2e-{SidecarImage.RunId}-{Guid.NewGuid().ToString("N")[..6]}")
             .WithLabel(SidecarImage.RunLabel.Key, SidecarImage.RunLabel.Value).WithCleanUp(false).Build();
         await network.CreateAsync(ct);
-        return new AgentCluster(image, network);
+        return new AgentCluster(image, network, timeScale);
     }
 
     /// <summary>Starts (or restarts on its volume) agent <paramref name="name"/>; returns once /v1/health/ready answers.</summary>
@@ -60,7 +64,7 @@ internal sealed class AgentCluster : IAsyncDisposable
             .WithPortBinding(ApiPort, true)
             .WithPortBinding(HealthPort, true)
             .WithEnvironment("SIDECAR_GOSSIP_KEY", _key)
-            .WithEnvironment("SIDECAR_GOSSIP_TIME_SCALE", "0.25")
+            .WithEnvironment("SIDECAR_GOSSIP_TIME_SCALE", _timeScale)
             .WithCommand("agent", "--data-dir", "/var/lib/sidecar", "--node-name", name,
                 "--listen", $"0.0.0.0:{ApiPort}", "--allowed-hosts", "*", "--health-listen", $"0.0.0.0:{HealthPort}",
                 "--gossip-bind", "0.0.0.0:7946", "--join", $"{PeersAlias}:7946")
@@ -81,6 +85,13 @@ internal sealed class AgentCluster : IAsyncDisposable
         Assert.True(killed.Code == 0, killed.Output);
         Agents.Remove(name);
         await agent.DisposeAsync();
+    }
+
+    /// <summary><c>docker pause</c>/<c>unpause</c>: the cgroup freezer, as a stalled node (long GC, CPU throttling).</summary>
+    public async Task PauseAsync(string name, bool pause)
+    {
+        var result = await DockerCli.RunAsync([pause ? "pause" : "unpause", Agents[name].Container.Name], TimeSpan.FromSeconds(30));
+        Assert.True(result.Code == 0, result.Output);
     }
 
     public async ValueTask DisposeAsync()

@@ -12,7 +12,7 @@ public sealed class GossipClusterScenario(SidecarImage image)
     {
         image.Require();
         var total = Stopwatch.StartNew();
-        await using var cluster = await AgentCluster.CreateAsync(image, Ct);
+        await using var cluster = await AgentCluster.CreateAsync(image, "0.25", Ct);
         string[] names = ["a0", "a1", "a2", "a3", "a4"];
         var started = Stopwatch.StartNew();
         var agents = await Task.WhenAll(names.Select(n => cluster.StartAsync(n, Ct)));
