@@ -71,7 +71,19 @@ internal sealed class AgentCluster : IAsyncDisposable
             .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPort(HealthPort).ForPath("/v1/health/ready")))
             .WithCleanUp(false)
             .Build();
-        await container.StartAsync(ct);
+        // The readiness wait has no deadline of its own: an agent that never gets ready fails the test in 2 min.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            await container.StartAsync(limit.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            var logs = await container.GetLogsAsync(ct: CancellationToken.None);
+            await container.DisposeAsync();
+            Assert.Fail($"{name} not ready within 2 min; its log:\n{logs.Stdout}\n{logs.Stderr}");
+        }
         var agent = new Agent(name, container);
         Agents[name] = agent;
         return agent;
@@ -81,7 +93,7 @@ internal sealed class AgentCluster : IAsyncDisposable
     public async Task KillAsync(string name)
     {
         var agent = Agents[name];
-        var killed = await DockerCli.RunAsync(["kill", agent.Container.Name], TimeSpan.FromSeconds(30));
+        var killed = await DockerCli.RunAsync(["kill", agent.Container.Id], TimeSpan.FromSeconds(30));
         Assert.True(killed.Code == 0, killed.Output);
         Agents.Remove(name);
         await agent.DisposeAsync();
@@ -90,7 +102,7 @@ internal sealed class AgentCluster : IAsyncDisposable
     /// <summary><c>docker pause</c>/<c>unpause</c>: the cgroup freezer, as a stalled node (long GC, CPU throttling).</summary>
     public async Task PauseAsync(string name, bool pause)
     {
-        var result = await DockerCli.RunAsync([pause ? "pause" : "unpause", Agents[name].Container.Name], TimeSpan.FromSeconds(30));
+        var result = await DockerCli.RunAsync([pause ? "pause" : "unpause", Agents[name].Container.Id], TimeSpan.FromSeconds(30));
         Assert.True(result.Code == 0, result.Output);
     }
 
