@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Serialization.Metadata;
-using Sidecar.Kubernetes.Cli;
+using Sidecar.Cli;
 
 namespace Sidecar.Agent.Cli;
 

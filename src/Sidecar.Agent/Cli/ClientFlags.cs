@@ -1,4 +1,4 @@
-using Sidecar.Kubernetes.Cli;
+using Sidecar.Cli;
 
 namespace Sidecar.Agent.Cli;
 

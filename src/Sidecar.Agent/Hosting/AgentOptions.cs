@@ -78,7 +78,7 @@ internal sealed record AgentOptions
 
     /// <summary>Log format and level (<c>--log-format</c>, <c>--log-level</c>).</summary>
     /// <value>Default text at Information.</value>
-    public Sidecar.Kubernetes.Cli.LogSettings Logging { get; init; } = new(Json: false, Level: null);
+    public Sidecar.Cli.LogSettings Logging { get; init; } = new(Json: false, Level: null);
 
     /// <summary>Gossip with the other agents of the cluster; null when standalone.</summary>
     public Gossip.GossipSettings? Gossip { get; init; }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Sidecar.Kubernetes.Cli;
+using Sidecar.Cli;
 
 namespace Sidecar.Agent.Hosting;
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Sidecar.Cli;
 using Sidecar.Kubernetes.Cli;
 
 namespace Sidecar.Agent.Hosting;

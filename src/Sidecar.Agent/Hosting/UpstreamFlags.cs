@@ -77,7 +77,7 @@ internal static class UpstreamFlags
             }
 
             var name = raw[..eq].Trim();
-            if (Kubernetes.Cli.SettingValue.Name("clusters", name, 64) is not null)
+            if (Sidecar.Cli.SettingValue.Name("clusters", name, 64) is not null)
             {
                 throw new OptionException($"--clusters: cluster name '{name}' must be 1-64 characters of letters, digits, '-', '_' or '.'");
             }

@@ -1,5 +1,5 @@
 using System.Net;
-using Sidecar.Kubernetes.Cli;
+using Sidecar.Cli;
 
 namespace Sidecar.Agent.Hosting;
 

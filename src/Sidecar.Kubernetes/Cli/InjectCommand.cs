@@ -1,3 +1,4 @@
+using Sidecar.Cli;
 using Sidecar.Kubernetes.Injection;
 using Sidecar.Kubernetes.Manifests;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Sidecar.Cli;
 using Sidecar.Kubernetes.Hosting;
 
 namespace Sidecar.Kubernetes.Cli;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Sidecar.Cli;
 using Sidecar.Kubernetes.Injection;
 
 namespace Sidecar.Kubernetes.Cli;

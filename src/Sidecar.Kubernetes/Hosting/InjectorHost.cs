@@ -11,7 +11,7 @@ internal static class InjectorHost
     public static WebApplication Build(InjectorOptions options, WebhookCertificate certificate, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        _ = Cli.SettingValue.Endpoint("listen", options.Listen, out var endpoint);
+        _ = Sidecar.Cli.SettingValue.Endpoint("listen", options.Listen, out var endpoint);
         var serving = new ServingCertificate(certificate.ServerCertificate);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, listen => listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => serving.Current)));
         builder.Services.AddSingleton(serving);

@@ -37,7 +37,7 @@ internal sealed class InjectorOptionsValidator : IValidateOptions<InjectorOption
             return ValidateOptionsResult.Fail($"flag --cluster-config: {refused}");
         }
 
-        if (Cli.SettingValue.Endpoint("listen", options.Listen, out _, "0.0.0.0:8443") is { } listenError)
+        if (Sidecar.Cli.SettingValue.Endpoint("listen", options.Listen, out _, "0.0.0.0:8443") is { } listenError)
         {
             return ValidateOptionsResult.Fail("flag " + listenError);
         }

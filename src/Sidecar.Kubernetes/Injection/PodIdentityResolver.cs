@@ -33,8 +33,8 @@ internal static class PodIdentityResolver
         // Checked with the agent's own parser, so a pod cannot be admitted with a value its agent would refuse.
         var logLevel = Get(annotations, SidecarAnnotations.LogLevel);
         var logFormat = Get(annotations, SidecarAnnotations.LogFormat);
-        var logError = (logLevel is null ? null : Cli.LogSettings.LevelError(SidecarAnnotations.LogLevel, logLevel, out _))
-            ?? (logFormat is null ? null : Cli.LogSettings.FormatError(SidecarAnnotations.LogFormat, logFormat));
+        var logError = (logLevel is null ? null : Sidecar.Cli.LogSettings.LevelError(SidecarAnnotations.LogLevel, logLevel, out _))
+            ?? (logFormat is null ? null : Sidecar.Cli.LogSettings.FormatError(SidecarAnnotations.LogFormat, logFormat));
         if (logError is not null)
         {
             error = "annotation " + logError[2..];

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Sidecar.Agent.Cli;
+using Sidecar.Cli;
 using Sidecar.Kubernetes.Cli;
 
 namespace Sidecar.Agent.Tests.Cli;

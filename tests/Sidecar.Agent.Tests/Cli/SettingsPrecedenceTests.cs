@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Sidecar.Kubernetes.Cli;
+using Sidecar.Cli;
 
 namespace Sidecar.Agent.Tests.Cli;
 

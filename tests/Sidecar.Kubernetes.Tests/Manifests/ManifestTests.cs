@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
+using Sidecar.Cli;
 using Sidecar.Kubernetes.Cli;
 using Sidecar.Kubernetes.Hosting;
 using Sidecar.Kubernetes.Injection;

@@ -1,11 +1,11 @@
 using System.CommandLine;
 
-namespace Sidecar.Kubernetes.Cli;
+namespace Sidecar.Cli;
 
 /// <summary>
 /// One flag of a <c>sidecar</c> command: its name, what it does, its default and the env var that also sets it. Each
 /// command lists its flags in one place (the agent's in Sidecar.Agent Cli/AgentFlags.cs, the injector's in
-/// <see cref="InjectorFlags"/>), and help, parsing and the settings layering are all derived from that list.
+/// Sidecar.Kubernetes Cli/InjectorFlags.cs), and help, parsing and the settings layering are all derived from that list.
 /// </summary>
 /// <param name="Name">Without the leading <c>--</c>.</param>
 /// <param name="Help">One sentence for <c>--help</c>.</param>

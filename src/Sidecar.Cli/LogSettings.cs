@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Sidecar.Kubernetes.Cli;
+namespace Sidecar.Cli;
 
 /// <summary>
 /// <c>--log-format text|json</c> and <c>--log-level</c> of the long-running commands (agent, injector). Both formats keep

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Sidecar.Kubernetes.Cli;
+namespace Sidecar.Cli;
 
 /// <summary>
 /// Where a setting comes from, for every command: the flag, else env <c>SIDECAR_&lt;FLAG&gt;</c>, else

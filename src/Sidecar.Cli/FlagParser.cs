@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 
-namespace Sidecar.Kubernetes.Cli;
+namespace Sidecar.Cli;
 
 /// <summary>
 /// Parses one command's arguments with System.CommandLine against its <see cref="Flag"/> list, with the same rules for

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace Sidecar.Kubernetes.Cli;
+namespace Sidecar.Cli;
 
 /// <summary>
 /// The one parser of the value shapes every command shares (host:port, durations, names), so a flag means the same
