@@ -5,8 +5,8 @@ using Sidecar.Cli;
 namespace Sidecar.Agent.Cli;
 
 /// <summary>
-/// Shared part of the client commands: parses <see cref="ClientFlags"/> (flag, env, appsettings) and fetches the agent's
-/// JSON answers. An unreachable agent or an error answer is one line on stderr and exit code 1.
+/// The client commands' link to the agent (used by <see cref="ClientCommand"/>): parses <see cref="ClientFlags"/> (flag,
+/// env, appsettings) and fetches the agent's JSON answers, turning every failure into one line.
 /// </summary>
 internal sealed class AgentQuery(Uri agent, bool json, HttpClient http)
 {

@@ -10,28 +10,11 @@ internal static class StatusCommand
 {
     public const string Description = "Shows the local agent's sources (state, age of the last success, counts) and its members";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        if (AgentQuery.Create("status", Description, args, stdout, stderr, out var exitCode) is not { } query)
-        {
-            return exitCode;
-        }
-
-        var (sourcesBody, sources, error) = await query.GetAsync("/v1/sources", AgentJsonContext.Default.SourcesResponse, cancellationToken);
-        var (membersBody, members, membersError) = error is null
-            ? await query.GetAsync("/v1/members", GossipJsonContext.Default.MembersResponse, cancellationToken)
-            : ("", null, null);
-        if (error is not null || membersError is not null || sources is null || members is null)
-        {
-            await stderr.WriteLineAsync($"sidecar status: {error ?? membersError ?? "empty answer"}");
-            return 1;
-        }
-
-        await stdout.WriteAsync(query.Json
-            ? $"{{\"agent\":\"{query.Agent}\",\"sources\":{sourcesBody},\"members\":{membersBody}}}\n"
-            : Render(query.Agent, sources, members, TimeProvider.System.GetUtcNow()));
-        return 0;
-    }
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        ClientCommand.RunAsync("status", Description, withSources: true,
+            a => Render(a.Agent, a.Sources!, a.Members, TimeProvider.System.GetUtcNow()),
+            a => $"{{\"agent\":\"{a.Agent}\",\"sources\":{a.SourcesJson},\"members\":{a.MembersJson}}}",
+            args, stdout, stderr, cancellationToken);
 
     public static string Render(Uri agent, SourcesResponse sources, MembersResponse members, DateTimeOffset now)
     {

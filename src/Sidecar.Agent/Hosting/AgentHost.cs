@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Sidecar.Cli;
 using Sidecar.Agent.Api;
 using Sidecar.Agent.Diagnostics;
 using Sidecar.Agent.Sources;
@@ -17,6 +19,7 @@ namespace Sidecar.Agent.Hosting;
 internal static partial class AgentHost
 {
     /// <exception cref="StorageException">The data dir cannot be used.</exception>
+    /// <exception cref="OptionsValidationException">The settings are refused by <see cref="AgentOptionsValidator"/> (nothing is opened).</exception>
     public static WebApplication Build(AgentOptions options, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -39,7 +42,8 @@ internal static partial class AgentHost
         // retries, timeouts and breaker changes are warnings and stay.
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         var services = builder.Services;
-        services.AddSingleton(options);
+        // The parsed settings as IOptions<AgentOptions> (and AgentOptions itself), validated at start.
+        services.AddGivenSettings<AgentOptions, AgentOptionsValidator>(options);
         configureServices?.Invoke(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Storage>(sp => OpenStorage(options, sp));
@@ -65,6 +69,8 @@ internal static partial class AgentHost
 
         StartupProfile.Mark("configure");
         var app = builder.Build();
+        // ValidateOnStart would refuse bad settings in StartAsync; asking here refuses them before the data dir is opened.
+        _ = app.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
         StartupProfile.Mark("host-build");
         // Before the replica exists: the records it refuses while restoring must be counted.
         AgentTelemetry.Start(app);

@@ -13,6 +13,7 @@ namespace Sidecar.Agent.Hosting;
 internal static class AgentRunner
 {
     /// <exception cref="OptionException">A hosted service refused a setting at start (e.g. the gossip port is in use): exit 2.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">ValidateOnStart refused the settings: exit 2.</exception>
     public static async Task<int> RunAsync(WebApplication app, TextWriter error)
     {
         List<BackgroundService> background;
@@ -22,7 +23,7 @@ internal static class AgentRunner
             background = [.. app.Services.GetServices<IHostedService>().OfType<BackgroundService>()];
             await app.RunAsync();
         }
-        catch (Exception ex) when (ex is not OptionException and not Storage.StorageException)
+        catch (Exception ex) when (ex is not OptionException and not Microsoft.Extensions.Options.OptionsValidationException and not Storage.StorageException)
         {
             // The host has logged the details; the supervisor gets one line.
             await error.WriteLineAsync($"sidecar: the agent failed to start ({ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")})");

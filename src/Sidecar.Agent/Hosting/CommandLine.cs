@@ -6,7 +6,8 @@ namespace Sidecar.Agent.Hosting;
 
 /// <summary>
 /// Reads the agent's settings from, in order of precedence, the command line, <c>SIDECAR_*</c> environment variables
-/// and <c>appsettings.json</c> (key <c>Sidecar:&lt;flag&gt;</c>), and validates them. Errors name the flag.
+/// and <c>appsettings.json</c> (key <c>Sidecar:&lt;flag&gt;</c>), and checks the shape of each value. Errors name the
+/// flag. The settings as a whole are validated by <see cref="AgentOptionsValidator"/> when the host starts.
 /// </summary>
 internal static class CommandLine
 {
@@ -47,7 +48,7 @@ internal static class CommandLine
 
         if (Get("data-dir") is { } dataDir)
         {
-            options = options with { DataDir = NonEmpty("data-dir", dataDir) };
+            options = options with { DataDir = dataDir };
         }
 
         if (Get("cluster-name") is { } cluster)
@@ -62,26 +63,13 @@ internal static class CommandLine
 
         if (Get("tombstone-retention") is { } retention)
         {
-            // Tombstones must outlive gossip's replay window (2 min) plus the clock lead it accepts (60 s), or a
-            // replayed message could bring a deleted record back (src/Sidecar.Agent/Gossip/README.md, Limits).
-            var duration = Value.Duration("tombstone-retention", retention, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365));
-            options = options with
-            {
-                TombstoneRetention = duration >= MinTombstoneRetention
-                    ? duration
-                    : throw new OptionException($"--tombstone-retention '{retention}' must be at least {MinTombstoneRetention.TotalSeconds:0} seconds (tombstones must outlive gossip's 3 min replay window)"),
-            };
+            // The minimum (gossip's replay window) is checked with the other settings in AgentOptionsValidator.
+            options = options with { TombstoneRetention = Value.Duration("tombstone-retention", retention, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)) };
         }
 
         if (Get("health-listen") is { } healthListen)
         {
-            var health = Value.Endpoint("health-listen", healthListen);
-            options = options with
-            {
-                HealthListen = health.Port != 0 && health.Port != options.Listen.Port
-                    ? health
-                    : throw new OptionException($"--health-listen '{healthListen}' needs a fixed port other than the --listen port {options.Listen.Port}"),
-            };
+            options = options with { HealthListen = Value.Endpoint("health-listen", healthListen) };
         }
 
         if (Get("allowed-hosts") is { } allowedHosts)
@@ -123,9 +111,4 @@ internal static class CommandLine
 
         return hosts.Length > 0 ? hosts : throw new OptionException($"--{flag} must name at least one host (or *)");
     }
-
-    private static readonly TimeSpan MinTombstoneRetention = TimeSpan.FromMinutes(3);
-
-    private static string NonEmpty(string flag, string value) =>
-        string.IsNullOrWhiteSpace(value) ? throw new OptionException($"--{flag} must not be empty") : value;
 }

@@ -72,6 +72,12 @@ internal static class SidecarCommand
             Console.Error.WriteLine("sidecar: " + ex.Message);
             return 2;
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            // A validator's first failure already names the flag.
+            Console.Error.WriteLine("sidecar: " + ex.Failures.First());
+            return 2;
+        }
         catch (Storage.StorageException ex)
         {
             Console.Error.WriteLine("sidecar: " + ex.Message);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sidecar.Cli;
 using Sidecar.Kubernetes.Diagnostics;
 using Sidecar.Kubernetes.Hosting;
 using Sidecar.Kubernetes.Injection;
@@ -13,7 +14,8 @@ internal static class InjectorServiceCollectionExtensions
     {
         services.AddInjectorTelemetry();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(options);
+        // As IOptions<InjectorOptions> too, validated at start (the commands validate earlier, before any certificate).
+        services.AddGivenSettings<InjectorOptions, InjectorOptionsValidator>(options);
         services.TryAddSingleton(certificate);
         services.TryAddSingleton<InClusterClientFactory>(InClusterClient.Create);
         services.TryAddSingleton(sp => new CaBundleReadiness(ready: certificate.GeneratedCaPem is null || IsOutsideCluster(sp.GetRequiredService<InClusterClientFactory>())));

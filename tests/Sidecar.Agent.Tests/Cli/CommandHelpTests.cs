@@ -92,6 +92,7 @@ public sealed class CommandHelpTests
     [InlineData("--log-format", "xml")]
     [InlineData("--log-level", "loud")]
     [InlineData("--tombstone-retention", "1m")]
+    [InlineData("--health-listen", "127.0.0.1:30100")]
     public async Task Agent_BadValue_Exit2WithOneLineNamingTheFlag(string flag, string value)
     {
         var (exitCode, stdout, stderr) = await SidecarCli.RunAsync("agent", flag, value);

@@ -7,14 +7,26 @@ namespace Sidecar.Agent.Tests.Hosting;
 public sealed class TombstoneRetentionFlagTests
 {
     [Theory]
-    [InlineData("179")]
     [InlineData("0")]
     [InlineData("ten")]
-    public void ParseAgent_RetentionBelowTheReplayWindowOrMalformed_FailsNamingTheFlag(string value)
+    public void ParseAgent_RetentionMalformed_FailsNamingTheFlag(string value)
     {
         var error = Assert.Throws<OptionException>(() => CommandLine.ParseAgent(["--tombstone-retention", value], new ConfigurationBuilder().Build()));
 
         Assert.Contains("--tombstone-retention", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("179")]
+    [InlineData("2m")]
+    public void Validate_RetentionBelowTheReplayWindow_FailsNamingTheFlag(string value)
+    {
+        var options = CommandLine.ParseAgent(["--tombstone-retention", value], new ConfigurationBuilder().Build());
+
+        var result = new AgentOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.StartsWith("--tombstone-retention", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -23,5 +35,6 @@ public sealed class TombstoneRetentionFlagTests
         var options = CommandLine.ParseAgent(["--tombstone-retention", "180"], new ConfigurationBuilder().Build());
 
         Assert.Equal(TimeSpan.FromMinutes(3), options.TombstoneRetention);
+        Assert.True(new AgentOptionsValidator().Validate(null, options).Succeeded);
     }
 }
