@@ -72,8 +72,8 @@ internal sealed class AgentCluster : IAsyncDisposable
             .WithVolumeMount(volume, "/var/lib/sidecar")
             .WithPortBinding(ApiPort, true)
             .WithPortBinding(HealthPort, true)
-            .WithEnvironment("SIDECAR_GOSSIP_KEY", _key)
-            .WithEnvironment("SIDECAR_GOSSIP_TIME_SCALE", _timeScale)
+            // The key only with gossip on: a key without gossip is refused at startup.
+            .WithEnvironment(args.Contains("--join") ? new Dictionary<string, string> { ["SIDECAR_GOSSIP_KEY"] = _key, ["SIDECAR_GOSSIP_TIME_SCALE"] = _timeScale } : [])
             .WithCommand(["agent", "--data-dir", "/var/lib/sidecar", "--node-name", name,
                 "--listen", $"0.0.0.0:{ApiPort}", "--allowed-hosts", "*", "--health-listen", $"0.0.0.0:{HealthPort}", .. args])
             .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPort(HealthPort).ForPath("/v1/health/ready")))
@@ -224,7 +224,7 @@ internal sealed class Agent(string name, IContainer container) : IAsyncDisposabl
     public async Task<string> RegisterServiceAsync(string serviceName, CancellationToken ct)
     {
         using var service = await Client.PostAsJsonAsync($"{Registry}/microservices", new { service = new { appId = "shop", serviceName, version = "1.0.0" } }, ct);
-        service.EnsureSuccessStatusCode();
+        await EnsureOkAsync(service, ct);
         return (await service.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("serviceId").GetString()!;
     }
 
@@ -232,14 +232,14 @@ internal sealed class Agent(string name, IContainer container) : IAsyncDisposabl
     {
         using var instance = await Client.PostAsJsonAsync($"{Registry}/microservices/{serviceId}/instances",
             new { instance = new { hostName, endpoints = new[] { $"rest://{hostName}:8080" } } }, ct);
-        instance.EnsureSuccessStatusCode();
+        await EnsureOkAsync(instance, ct);
         return (await instance.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("instanceId").GetString()!;
     }
 
     public async Task DeleteInstanceAsync(string serviceId, string instanceId, CancellationToken ct)
     {
         using var response = await Client.DeleteAsync($"{Registry}/microservices/{serviceId}/instances/{instanceId}", ct);
-        response.EnsureSuccessStatusCode();
+        await EnsureOkAsync(response, ct);
     }
 
     /// <summary>True when the heartbeat was accepted (200).</summary>
@@ -278,6 +278,14 @@ internal sealed class Agent(string name, IContainer container) : IAsyncDisposabl
     {
         var body = await Client.GetFromJsonAsync<JsonElement>("/v1/members", ct);
         return [.. body.GetProperty("members").EnumerateArray().Select(m => (m.GetProperty("name").GetString()!, m.GetProperty("state").GetString()!))];
+    }
+
+    private async Task EnsureOkAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            Assert.Fail($"{Name}: {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
     }
 
     private static HttpClient NewClient(string hostPort) => new() { BaseAddress = new Uri($"http://{hostPort}"), Timeout = TimeSpan.FromSeconds(5) };

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 [assembly: AssemblyFixture(typeof(Sidecar.EndToEnd.SidecarImage))]
 
@@ -61,7 +60,7 @@ public sealed class SidecarImage : IAsyncLifetime
             build.AddRange(["--build-arg", "RUNTIME_IMAGE=" + runtime]);
         }
 
-        build.Add(RepositoryRoot());
+        build.Add(DockerCli.RepositoryRoot());
         var watch = Stopwatch.StartNew();
         var built = await DockerCli.RunAsync([.. build], TimeSpan.FromMinutes(15));
         BuildTime = watch.Elapsed;
@@ -96,7 +95,7 @@ public sealed class SidecarImage : IAsyncLifetime
         }
 
         await DockerCli.RunAsync(["rmi", "-f", Tag], TimeSpan.FromMinutes(1));
-        Results.Write(RepositoryRoot());
+        Results.Write(DockerCli.RepositoryRoot());
     }
 
     private static async Task<string?> FirstExistingAsync(params string[] images)
@@ -110,16 +109,5 @@ public sealed class SidecarImage : IAsyncLifetime
         }
 
         return null;
-    }
-
-    private static string RepositoryRoot([CallerFilePath] string thisFile = "")
-    {
-        var dir = Path.GetDirectoryName(thisFile);
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Dockerfile")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? throw new InvalidOperationException("no Dockerfile above " + thisFile);
     }
 }
