@@ -38,6 +38,8 @@ public sealed class SidecarImage : IAsyncLifetime
         if (info.Code != 0)
         {
             Unavailable = "end-to-end suite skipped: no Docker engine answers (start one with .ci/services)";
+            // The one line in the test log (diagnostic messages are on in xunit.runner.json); each test skips with it too.
+            TestContext.Current.SendDiagnosticMessage(Unavailable);
             return;
         }
 
