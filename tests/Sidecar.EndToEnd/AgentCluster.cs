@@ -23,6 +23,8 @@ internal sealed class AgentCluster : IAsyncDisposable
     private readonly Dictionary<string, IVolume> _volumes = [];
 
     private readonly string _timeScale;
+    private readonly List<INetwork> _networks = [];
+    private INetwork? _control;
 
     private AgentCluster(SidecarImage image, INetwork network, string timeScale)
     {
@@ -44,8 +46,15 @@ internal sealed class AgentCluster : IAsyncDisposable
         return new AgentCluster(image, network, timeScale);
     }
 
-    /// <summary>Starts (or restarts on its volume) agent <paramref name="name"/>; returns once /v1/health/ready answers.</summary>
-    public async Task<Agent> StartAsync(string name, CancellationToken ct)
+    /// <summary>Starts (or restarts on its volume) gossip agent <paramref name="name"/>; returns once /v1/health/ready answers.</summary>
+    public Task<Agent> StartAsync(string name, CancellationToken ct) =>
+        StartAsync(name, Network, [PeersAlias, name], ["--gossip-bind", "0.0.0.0:7946", "--join", $"{PeersAlias}:7946"], ct);
+
+    /// <summary>
+    /// Starts (or restarts on its volume) agent <paramref name="name"/> on <paramref name="network"/> with
+    /// <paramref name="args"/> after the common ones; returns once /v1/health/ready answers. More networks: <see cref="ConnectAsync"/>.
+    /// </summary>
+    public async Task<Agent> StartAsync(string name, INetwork network, string[] aliases, string[] args, CancellationToken ct)
     {
         if (!_volumes.TryGetValue(name, out var volume))
         {
@@ -58,16 +67,15 @@ internal sealed class AgentCluster : IAsyncDisposable
         var container = new ContainerBuilder(_image.Tag)
             .WithName($"{Network.Name}-{name}-{Guid.NewGuid().ToString("N")[..4]}")
             .WithLabel(SidecarImage.RunLabel.Key, SidecarImage.RunLabel.Value)
-            .WithNetwork(Network)
-            .WithNetworkAliases(PeersAlias, name)
+            .WithNetwork(network)
+            .WithNetworkAliases(aliases)
             .WithVolumeMount(volume, "/var/lib/sidecar")
             .WithPortBinding(ApiPort, true)
             .WithPortBinding(HealthPort, true)
-            .WithEnvironment("SIDECAR_GOSSIP_KEY", _key)
-            .WithEnvironment("SIDECAR_GOSSIP_TIME_SCALE", _timeScale)
-            .WithCommand("agent", "--data-dir", "/var/lib/sidecar", "--node-name", name,
-                "--listen", $"0.0.0.0:{ApiPort}", "--allowed-hosts", "*", "--health-listen", $"0.0.0.0:{HealthPort}",
-                "--gossip-bind", "0.0.0.0:7946", "--join", $"{PeersAlias}:7946")
+            // The key only with gossip on: a key without gossip is refused at startup.
+            .WithEnvironment(args.Contains("--join") ? new Dictionary<string, string> { ["SIDECAR_GOSSIP_KEY"] = _key, ["SIDECAR_GOSSIP_TIME_SCALE"] = _timeScale } : [])
+            .WithCommand(["agent", "--data-dir", "/var/lib/sidecar", "--node-name", name,
+                "--listen", $"0.0.0.0:{ApiPort}", "--allowed-hosts", "*", "--health-listen", $"0.0.0.0:{HealthPort}", .. args])
             .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPort(HealthPort).ForPath("/v1/health/ready")))
             .WithCleanUp(false)
             .Build();
@@ -84,10 +92,72 @@ internal sealed class AgentCluster : IAsyncDisposable
             await container.DisposeAsync();
             Assert.Fail($"{name} not ready within 2 min; its log:\n{logs.Stdout}\n{logs.Stderr}");
         }
+
         var agent = new Agent(name, container);
         Agents[name] = agent;
+        if (_control is not null)
+        {
+            // The API through the control network: it stays reachable while the agent's gossip network is cut.
+            await ConnectAsync(name, _control);
+            agent.Reach(await AddressAsync(name, _control));
+        }
+
         return agent;
     }
+
+    /// <summary>Another network of this run (labelled, removed with the cluster).</summary>
+    public async Task<INetwork> AddNetworkAsync(string suffix, CancellationToken ct)
+    {
+        var network = new NetworkBuilder().WithName($"{Network.Name}-{suffix}")
+            .WithLabel(SidecarImage.RunLabel.Key, SidecarImage.RunLabel.Value).WithCleanUp(false).Build();
+        await network.CreateAsync(ct);
+        _networks.Add(network);
+        return network;
+    }
+
+    /// <summary>
+    /// Reaches every agent's API through a network of its own, connected after the agent started (so the agent's
+    /// gossip address, its first interface, stays on <see cref="Network"/>): <c>docker network disconnect</c> of the
+    /// gossip network then cuts gossip only, and the mapped ports (moved by docker when a network goes) are not used.
+    /// </summary>
+    public async Task UseControlNetworkAsync(CancellationToken ct) => _control = await AddNetworkAsync("control", ct);
+
+    /// <summary><c>docker network connect</c>, with optional DNS aliases on that network.</summary>
+    public async Task ConnectAsync(string name, INetwork network, params string[] aliases)
+    {
+        List<string> args = ["network", "connect"];
+        foreach (var alias in aliases)
+        {
+            args.AddRange(["--alias", alias]);
+        }
+
+        var result = await DockerCli.RunAsync([.. args, network.Name, Agents[name].Container.Id], TimeSpan.FromSeconds(30));
+        Assert.True(result.Code == 0, result.Output);
+    }
+
+    /// <summary><c>docker network disconnect</c>: the agent loses that network (a partition), nothing else changes.</summary>
+    public async Task DisconnectAsync(string name, INetwork network)
+    {
+        var result = await DockerCli.RunAsync(["network", "disconnect", network.Name, Agents[name].Container.Id], TimeSpan.FromSeconds(30));
+        Assert.True(result.Code == 0, result.Output);
+    }
+
+    /// <summary>Graceful stop (<c>docker stop</c>: SIGTERM, the agent leaves the cluster), container removed; the volume stays.</summary>
+    public async Task StopAsync(string name)
+    {
+        var agent = Agents[name];
+        Agents.Remove(name);
+        await agent.DisposeAsync();
+    }
+
+    private static async Task<string> AddressAsync(string name, INetwork network, IContainer container)
+    {
+        var inspect = await DockerCli.RunAsync(["inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{network.Name}\").IPAddress}}}}", container.Id], TimeSpan.FromSeconds(30));
+        Assert.True(inspect.Code == 0 && inspect.Output.Trim().Length > 0, $"no address of {name} on {network.Name}: {inspect.Output}");
+        return inspect.Output.Trim();
+    }
+
+    private Task<string> AddressAsync(string name, INetwork network) => AddressAsync(name, network, Agents[name].Container);
 
     /// <summary>SIGKILL, as a crashed pod: <c>docker kill</c> (Testcontainers only stops gracefully).</summary>
     public async Task KillAsync(string name)
@@ -119,6 +189,10 @@ internal sealed class AgentCluster : IAsyncDisposable
         }
 
         await Network.DeleteAsync();
+        foreach (var network in _networks)
+        {
+            await network.DeleteAsync();
+        }
     }
 }
 
@@ -131,33 +205,73 @@ internal sealed class Agent(string name, IContainer container) : IAsyncDisposabl
 
     public IContainer Container { get; } = container;
 
-    public HttpClient Client { get; } = new()
+    public HttpClient Client { get; private set; } = NewClient($"{container.Hostname}:{container.GetMappedPublicPort(30100)}");
+
+    /// <summary>Talks to the API at <paramref name="ip"/> (the host reaches containers by IP on their networks) from now on.</summary>
+    public void Reach(string ip)
     {
-        BaseAddress = new Uri($"http://{container.Hostname}:{container.GetMappedPublicPort(30100)}"),
-        Timeout = TimeSpan.FromSeconds(5),
-    };
+        Client.Dispose();
+        Client = NewClient($"{ip}:30100");
+    }
 
     public async Task<(string ServiceId, string InstanceId)> RegisterAsync(string serviceName, CancellationToken ct)
     {
-        using var service = await Client.PostAsJsonAsync($"{Registry}/microservices", new { service = new { appId = "shop", serviceName, version = "1.0.0" } }, ct);
-        service.EnsureSuccessStatusCode();
-        var serviceId = (await service.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("serviceId").GetString()!;
-        using var instance = await Client.PostAsJsonAsync($"{Registry}/microservices/{serviceId}/instances",
-            new { instance = new { hostName = serviceName + "-1", endpoints = new[] { "rest://10.0.0.1:8080" } } }, ct);
-        instance.EnsureSuccessStatusCode();
-        return (serviceId, (await instance.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("instanceId").GetString()!);
+        var serviceId = await RegisterServiceAsync(serviceName, ct);
+        return (serviceId, await RegisterInstanceAsync(serviceId, serviceName + "-1", ct));
     }
 
-    public async Task<int> FindCountAsync(string serviceName, CancellationToken ct)
+    /// <summary>Registers the service (the same key gives the same serviceId on every agent).</summary>
+    public async Task<string> RegisterServiceAsync(string serviceName, CancellationToken ct)
+    {
+        using var service = await Client.PostAsJsonAsync($"{Registry}/microservices", new { service = new { appId = "shop", serviceName, version = "1.0.0" } }, ct);
+        await EnsureOkAsync(service, ct);
+        return (await service.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("serviceId").GetString()!;
+    }
+
+    public async Task<string> RegisterInstanceAsync(string serviceId, string hostName, CancellationToken ct)
+    {
+        using var instance = await Client.PostAsJsonAsync($"{Registry}/microservices/{serviceId}/instances",
+            new { instance = new { hostName, endpoints = new[] { $"rest://{hostName}:8080" } } }, ct);
+        await EnsureOkAsync(instance, ct);
+        return (await instance.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("instanceId").GetString()!;
+    }
+
+    public async Task DeleteInstanceAsync(string serviceId, string instanceId, CancellationToken ct)
+    {
+        using var response = await Client.DeleteAsync($"{Registry}/microservices/{serviceId}/instances/{instanceId}", ct);
+        await EnsureOkAsync(response, ct);
+    }
+
+    /// <summary>True when the heartbeat was accepted (200).</summary>
+    public async Task<bool> HeartbeatAsync(string serviceId, string instanceId, CancellationToken ct)
+    {
+        using var response = await Client.PutAsync($"{Registry}/microservices/{serviceId}/instances/{instanceId}/heartbeat", null, ct);
+        return response.IsSuccessStatusCode;
+    }
+
+    public async Task<int> FindCountAsync(string serviceName, CancellationToken ct) => (await FindAsync(serviceName, ct)).Ids.Count;
+
+    /// <summary>A find: the instance ids answered (none on an error status) and whether the answer is marked stale.</summary>
+    public async Task<(HashSet<string> Ids, bool Stale, bool Ok)> FindAsync(string serviceName, CancellationToken ct)
     {
         using var response = await Client.GetAsync($"{Registry}/instances?appId=shop&serviceName={serviceName}", ct);
         if (!response.IsSuccessStatusCode)
         {
-            return 0;
+            return ([], false, false);
         }
 
+        var stale = response.Headers.TryGetValues("X-Sidecar-Stale", out var values) && values.Contains("true");
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-        return body.TryGetProperty("instances", out var list) && list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 0;
+        HashSet<string> ids = [];
+        if (body.TryGetProperty("instances", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var instance in list.EnumerateArray())
+            {
+                ids.Add(instance.GetProperty("instanceId").GetString()!);
+            }
+        }
+
+        return (ids, stale, true);
     }
 
     public async Task<List<(string Name, string State)>> MembersAsync(CancellationToken ct)
@@ -165,6 +279,16 @@ internal sealed class Agent(string name, IContainer container) : IAsyncDisposabl
         var body = await Client.GetFromJsonAsync<JsonElement>("/v1/members", ct);
         return [.. body.GetProperty("members").EnumerateArray().Select(m => (m.GetProperty("name").GetString()!, m.GetProperty("state").GetString()!))];
     }
+
+    private async Task EnsureOkAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            Assert.Fail($"{Name}: {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    }
+
+    private static HttpClient NewClient(string hostPort) => new() { BaseAddress = new Uri($"http://{hostPort}"), Timeout = TimeSpan.FromSeconds(5) };
 
     public async ValueTask DisposeAsync()
     {

@@ -25,7 +25,8 @@ internal static class Results
             $"Written by the last run of tests/Sidecar.EndToEnd ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores).",
             "",
         };
-        foreach (var group in s_lines.GroupBy(l => l.Scenario))
+        // The image first, then the scenarios by number, whatever order they ran in.
+        foreach (var group in s_lines.GroupBy(l => l.Scenario).OrderBy(g => g.Key == "image" ? "" : g.Key, StringComparer.Ordinal))
         {
             lines.Add("## " + group.Key);
             lines.Add("");

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
+using Sidecar.Tests.Shared;
 
 namespace Sidecar.Kubernetes.Tests;
 
@@ -17,7 +16,7 @@ public sealed class DockerBuildTests
     public async Task DockerBuild_Dockerfile_BuildsAnImageWhoseSidecarAnswersHelp()
     {
         var ct = TestContext.Current.CancellationToken;
-        var info = await RunAsync(["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(20), ct);
+        var info = await DockerCli.RunAsync(["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(20), ct);
         if (info.Code != 0)
         {
             Assert.Skip($"no Docker engine answers (docker info: {info.Output.Trim()}); start dockerd, then .ci/docker-images.sh SKIP_BUILD=1 for stand-in base images");
@@ -37,74 +36,25 @@ public sealed class DockerBuildTests
             build.AddRange(["--build-arg", "RUNTIME_IMAGE=" + runtime]);
         }
 
-        build.Add(RepositoryRoot());
+        build.Add(DockerCli.RepositoryRoot());
         try
         {
-            var built = await RunAsync([.. build], TimeSpan.FromMinutes(20), ct);
+            var built = await DockerCli.RunAsync([.. build], TimeSpan.FromMinutes(20), ct);
             Assert.True(built.Code == 0, "docker build failed:\n" + built.Output);
 
-            var help = await RunAsync(["run", "--rm", "--read-only", tag, "--help"], TimeSpan.FromMinutes(2), ct);
+            var help = await DockerCli.RunAsync(["run", "--rm", "--read-only", tag, "--help"], TimeSpan.FromMinutes(2), ct);
             Assert.True(help.Code == 0, "sidecar --help in the image failed:\n" + help.Output);
             Assert.Contains("sidecar agent", help.Output, StringComparison.Ordinal);
 
-            var user = await RunAsync(["image", "inspect", "--format", "{{.Config.User}}", tag], TimeSpan.FromSeconds(30), ct);
+            var user = await DockerCli.RunAsync(["image", "inspect", "--format", "{{.Config.User}}", tag], TimeSpan.FromSeconds(30), ct);
             Assert.Equal("1654:1654", user.Output.Trim());
         }
         finally
         {
-            await RunAsync(["rmi", "-f", tag], TimeSpan.FromMinutes(1), CancellationToken.None);
+            await DockerCli.RunAsync(["rmi", "-f", tag], TimeSpan.FromMinutes(1), CancellationToken.None);
         }
     }
 
     private static async Task<bool> ExistsAsync(string image, CancellationToken ct) =>
-        (await RunAsync(["image", "inspect", image], TimeSpan.FromSeconds(20), ct)).Code == 0;
-
-    private static string RepositoryRoot([CallerFilePath] string thisFile = "")
-    {
-        var dir = Path.GetDirectoryName(thisFile);
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Dockerfile")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? throw new InvalidOperationException("no Dockerfile above " + thisFile);
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string[] args, TimeSpan timeout, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            return (-1, "docker is not installed: " + ex.Message);
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(ct);
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            limit.CancelAfter(timeout);
-            try
-            {
-                await process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                return (-1, $"docker {string.Join(' ', args)} timed out after {timeout}");
-            }
-
-            return (process.ExitCode, await stdout + await stderr);
-        }
-    }
+        (await DockerCli.RunAsync(["image", "inspect", image], TimeSpan.FromSeconds(20), ct)).Code == 0;
 }

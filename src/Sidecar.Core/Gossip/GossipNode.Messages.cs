@@ -24,7 +24,10 @@ public sealed partial class GossipNode
             }
 
             // Dispatch may send, which reuses no input state, but copy the list: handlers can re-enter nothing else.
-            foreach (var message in _received.ToArray())
+            // Membership before record deltas: a refuting member's re-announced records are queued after its alive
+            // message, so they come first in the packet (newest first), and a receiver that dropped the member's
+            // source applies them only once it has seen the member alive again (else only push-pull repairs it).
+            foreach (var message in _received.ToArray().OrderBy(m => m is DeltaMessage ? 1 : 0))
             {
                 Dispatch(message, viaStream: false);
             }

@@ -81,6 +81,23 @@ public class GossipNodeTests
     }
 
     [Fact]
+    public void Packet_ReannouncedDeltaBeforeTheRefutingAlive_AppliedAfterTheMemberIsAliveAgain()
+    {
+        var net = Cluster();
+        var (b, app) = net.Nodes["b"];
+        app.IgnoreSourcesOfFailedMembers = true;
+        b.HandlePacket(GossipCodec.BuildPacket([MessageEncoder.Encode(new DeadMessage(2, "c", "a"))]));
+        Assert.Equal(MemberState.Dead, net.StateOf("b", "c"));
+
+        // c refuted and re-announced its records: the newer delta is queued, hence packed, before its alive message.
+        var delta = TestApplication.Encode("agent:c", "orders", 1, "c");
+        b.HandlePacket(GossipCodec.BuildPacket([MessageEncoder.Encode(new DeltaMessage(delta)), MessageEncoder.Encode(new AliveMessage(3, "c", "c"))]));
+
+        Assert.Equal(MemberState.Alive, net.StateOf("b", "c"));
+        Assert.True(app.Records.ContainsKey(("agent:c", "orders")), "the re-announced record was dropped");
+    }
+
+    [Fact]
     public void Dead_AboutItself_IsRefuted()
     {
         var net = Cluster();

@@ -22,10 +22,18 @@ internal sealed class TestApplication(string name) : IGossipApplication
         return Encode(source, key, clock, writer);
     }
 
+    /// <summary>Like the agent: deltas of source <c>agent:X</c> are ignored while member X was last seen not live.</summary>
+    public bool IgnoreSourcesOfFailedMembers { get; set; }
+
     public bool ApplyDelta(ReadOnlySpan<byte> delta)
     {
         var parts = Encoding.UTF8.GetString(delta).Split('|');
         if (parts.Length != 4 || !long.TryParse(parts[2], out var clock))
+        {
+            return false;
+        }
+
+        if (IgnoreSourcesOfFailedMembers && Changes.LastOrDefault(m => "agent:" + m.Name == parts[0]) is { IsLive: false })
         {
             return false;
         }

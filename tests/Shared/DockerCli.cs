@@ -1,8 +1,12 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
-namespace Sidecar.EndToEnd;
+namespace Sidecar.Tests.Shared;
 
-/// <summary>The docker CLI, for what Testcontainers cannot do here: build with <c>--network host</c>, SIGKILL.</summary>
+/// <summary>
+/// The docker CLI, shared by the tests that use a Docker engine (Sidecar.Kubernetes.Tests' DockerBuildTests, the
+/// end-to-end suite: what Testcontainers cannot do here, such as build with <c>--network host</c> and SIGKILL).
+/// </summary>
 internal static class DockerCli
 {
     public static async Task<(int Code, string Output)> RunAsync(string[] args, TimeSpan timeout, CancellationToken ct = default)
@@ -41,5 +45,17 @@ internal static class DockerCli
 
             return (process.ExitCode, await stdout + await stderr);
         }
+    }
+
+    /// <summary>The repository's root: the first directory above this source file holding the Dockerfile.</summary>
+    public static string RepositoryRoot([CallerFilePath] string thisFile = "")
+    {
+        var dir = Path.GetDirectoryName(thisFile);
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Dockerfile")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return dir ?? throw new InvalidOperationException("no Dockerfile above " + thisFile);
     }
 }
