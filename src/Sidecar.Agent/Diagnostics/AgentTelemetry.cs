@@ -11,10 +11,17 @@ internal static class AgentTelemetry
 {
     public const string MetricsPath = "/metrics";
 
+    /// <summary>Data points kept per metric stream (the SDK's cardinality limit).</summary>
+    internal const int MaxPointsPerStream = 256;
+
     public static IServiceCollection AddAgentTelemetry(this IServiceCollection services)
     {
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
+            // The SDK preallocates its default 2,000 points per metric stream (about 150 KiB each, 6-7 MiB for the ~40
+            // streams here); the agent's tags (source, route, method, status) stay far below 256. Past the limit the SDK
+            // folds points into its overflow series rather than dropping them.
+            metrics.AddView(_ => new MetricStreamConfiguration { CardinalityLimit = MaxPointsPerStream });
             metrics.AddMeter(RegistryInstruments.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()

@@ -40,6 +40,7 @@ internal sealed class ReplicaState(SourcePreference preference)
             return null;
         }
 
+        record = RecordCompaction.Compact(record);
         _records[record.Key] = record;
         var service = record.Key.Service;
         if (!_byService.TryGetValue(service, out var keys))
