@@ -47,13 +47,43 @@ internal sealed partial class LiteDbReplicaStore
         }
     }
 
-    /// <summary>Restores records and leases from the snapshot when it matches the store; logs why not otherwise.</summary>
-    private bool TryReadSnapshot(long sequence, out List<Record> records, out List<KeyValuePair<RecordKey, Lease>> leases)
+    /// <summary>
+    /// Counts a collection's documents from its <c>_id</c> index alone. LiteDB's own <c>Count()</c> selects
+    /// <c>COUNT(*._id)</c>, which loads and decodes every document (a third of a 10,000-instance start, profiled);
+    /// selecting only <c>$._id</c> lets the query read the index keys and leave the documents on disk.
+    /// </summary>
+    private static int CountIds(ILiteCollection<BsonDocument> collection) =>
+        collection.Query().Select("$._id").ToDocuments().Count();
+
+    /// <summary>
+    /// Restores records and leases from the snapshot when it matches the store; logs why not otherwise. A snapshot
+    /// read ahead (<paramref name="prefetched"/>) is used only when it is of this store's file and carries its sequence.
+    /// </summary>
+    private bool TryReadSnapshot(long sequence, ReplicaSnapshotFile.Prefetched? prefetched, out List<Record> records, out List<KeyValuePair<RecordKey, Lease>> leases)
     {
-        var refusal = ReplicaSnapshotFile.TryRead(SnapshotPath, sequence, out records, out leases);
+        ReplicaSnapshotFile.Contents contents;
+        if (prefetched is not null && prefetched.Path == SnapshotPath && ReplicaSnapshotFile.PeekSequence(SnapshotPath) == sequence)
+        {
+            var waitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            contents = prefetched.Wait();
+            Hosting.StartupProfile.Add("snapshot-wait", System.Diagnostics.Stopwatch.GetTimestamp() - waitStarted);
+            // Read before the lock was taken: the file may have been replaced since (by an agent that was stopping).
+            if (contents.Refusal == ReplicaSnapshotFile.Refusal.None && contents.Sequence != sequence)
+            {
+                contents = ReplicaSnapshotFile.Contents.Refused(ReplicaSnapshotFile.Refusal.Stale);
+            }
+        }
+        else
+        {
+            prefetched?.Cancel();
+            contents = ReplicaSnapshotFile.Read(SnapshotPath, sequence, CancellationToken.None);
+        }
+
+        var refusal = contents.Refusal;
+        (records, leases) = (contents.Records, contents.Leases);
         // A writer that does not stamp the sequence (an older agent, a hand edit) usually adds or removes documents:
         // the counts catch that for a few milliseconds of index reading.
-        if (refusal == ReplicaSnapshotFile.Refusal.None && (records.Count != _records.Count() || leases.Count != _leases.Count()))
+        if (refusal == ReplicaSnapshotFile.Refusal.None && (records.Count != CountIds(_records) || leases.Count != CountIds(_leases)))
         {
             refusal = ReplicaSnapshotFile.Refusal.Stale;
             records = [];
