@@ -46,7 +46,10 @@ internal sealed partial class LiteDbReplicaStore
             var store = new LiteDbReplicaStore(db, path, dataDirLock, timeProvider, logger);
             var unreadable = 0;
             Hosting.StartupProfile.Mark("storage-open");
-            var fromSnapshot = store.TryReadSnapshot(store.LoadSequence(), prefetched, out var records, out var leases);
+            var identity = store._meta.FindById("identity") is { } doc
+                ? new AgentIdentity(doc["node"].AsString, doc["inc"].AsInt64, DateTimeOffset.FromUnixTimeMilliseconds(doc["last"].AsInt64))
+                : null;
+            var fromSnapshot = store.TryReadSnapshot(store.LoadSequence(), identity?.Incarnation, prefetched, out var records, out var leases);
             foreach (var document in fromSnapshot ? Enumerable.Empty<BsonDocument>() : store._records.FindAll())
             {
                 var decodeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -67,9 +70,6 @@ internal sealed partial class LiteDbReplicaStore
                 leases = store._leases.FindAll().Select(RecordDocuments.LeaseFromDocument).OfType<KeyValuePair<RecordKey, Lease>>().ToList();
             }
 
-            var identity = store._meta.FindById("identity") is { } doc
-                ? new AgentIdentity(doc["node"].AsString, doc["inc"].AsInt64, DateTimeOffset.FromUnixTimeMilliseconds(doc["last"].AsInt64))
-                : null;
             if (unreadable > 0)
             {
                 Log.UnreadableRecords(logger, unreadable, path);
