@@ -63,11 +63,13 @@ internal sealed partial class LiteDbReplicaStore
 
     /// <summary>
     /// At start, with the identity's new incarnation: a stamp that was this file's last writer's carries over to
-    /// this run (see the remarks on the class); any other stays as it is, so the snapshot stays refused.
+    /// this run (see the remarks on the class), and so does one without an incarnation whose snapshot the counts
+    /// have just confirmed; any other stays as it is, so the snapshot stays refused.
     /// </summary>
     private void CarryStamp(long? previousIncarnation)
     {
-        if (_stampedIncarnation is { } stamped && stamped == previousIncarnation)
+        var confirmed = _stampedIncarnation is { } stamped ? stamped == previousIncarnation : RestoredFromSnapshot == _stampedSeq;
+        if (confirmed)
         {
             _meta.Upsert(SequenceDocument(_stampedSeq));
             _stampedIncarnation = _incarnation;

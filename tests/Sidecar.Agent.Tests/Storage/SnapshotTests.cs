@@ -147,6 +147,31 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task Snapshot_StampedWithoutAnIncarnation_IsCheckedByCounts_ThenCarriedOver()
+    {
+        await WriteAsync(["a", "b"], snapshot: true, after: []);
+        // As the stamp of an agent from before the incarnation was stamped.
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Path.Combine(_dataDir, LiteDbReplicaStore.FileName), Connection = LiteDB.ConnectionType.Direct }))
+        {
+            var seq = db.GetCollection("meta").FindById("seq");
+            seq.Remove("inc");
+            db.GetCollection("meta").Upsert(seq);
+        }
+
+        var (first, firstState) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+        first.SaveIdentity("snap", firstState.Identity);
+        first.Dispose();
+        var (second, state) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+        second.Dispose();
+
+        Assert.True(first.RestoredFromSnapshot > 0);
+        Assert.Equal(first.RestoredFromSnapshot, second.RestoredFromSnapshot);
+        Assert.Equal(["a", "b"], Instances(state));
+        using var check = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Path.Combine(_dataDir, LiteDbReplicaStore.FileName), Connection = LiteDB.ConnectionType.Direct });
+        Assert.Equal(state.Identity!.Incarnation, check.GetCollection("meta").FindById("seq")["inc"].AsInt64);
+    }
+
+    [Fact]
     public async Task Kill9_AfterASnapshot_EveryAcknowledgedWriteSurvives_AndACleanStopLeavesAUsableSnapshot()
     {
         var snapshot = Path.Combine(_dataDir, ReplicaSnapshotFile.FileName);
