@@ -9,15 +9,19 @@ internal sealed partial class LiteDbReplicaStore
     /// Opens (or creates) the file under <paramref name="dataDir"/> and reads it whole. A file that cannot be read
     /// is kept beside as <c>sidecar.db.corrupt-&lt;time&gt;</c> and the agent starts empty, rather than crash-looping.
     /// </summary>
+    /// <param name="dataDir">The data dir (created if missing).</param>
+    /// <param name="timeProvider">The clock of the store's group commit and retries.</param>
+    /// <param name="logger">Where the store logs.</param>
+    /// <param name="prefetched">The snapshot as read ahead of the store (<see cref="ReplicaSnapshotFile.Prefetch"/>), if any.</param>
     /// <exception cref="StorageException">The data dir cannot be created or written.</exception>
-    public static (LiteDbReplicaStore Store, PersistedState State) Open(string dataDir, TimeProvider timeProvider, ILogger logger)
+    public static (LiteDbReplicaStore Store, PersistedState State) Open(string dataDir, TimeProvider timeProvider, ILogger logger, ReplicaSnapshotFile.Prefetched? prefetched = null)
     {
         var dir = EnsureWritable(dataDir);
         var dataDirLock = LockDataDir(dir);
         var path = System.IO.Path.Combine(dir, FileName);
         try
         {
-            return Load(path, dataDirLock, timeProvider, logger);
+            return Load(path, dataDirLock, timeProvider, logger, prefetched);
         }
         catch (Exception ex) when (ex is LiteException or InvalidCastException or IOException or InvalidOperationException or FormatException or ArgumentException)
         {
@@ -34,7 +38,7 @@ internal sealed partial class LiteDbReplicaStore
         }
     }
 
-    private static (LiteDbReplicaStore, PersistedState) Load(string path, FileStream dataDirLock, TimeProvider timeProvider, ILogger logger)
+    private static (LiteDbReplicaStore, PersistedState) Load(string path, FileStream dataDirLock, TimeProvider timeProvider, ILogger logger, ReplicaSnapshotFile.Prefetched? prefetched = null)
     {
         var db = Connect(path);
         try
@@ -42,7 +46,10 @@ internal sealed partial class LiteDbReplicaStore
             var store = new LiteDbReplicaStore(db, path, dataDirLock, timeProvider, logger);
             var unreadable = 0;
             Hosting.StartupProfile.Mark("storage-open");
-            var fromSnapshot = store.TryReadSnapshot(store.LoadSequence(), out var records, out var leases);
+            var identity = store._meta.FindById("identity") is { } doc
+                ? new AgentIdentity(doc["node"].AsString, doc["inc"].AsInt64, DateTimeOffset.FromUnixTimeMilliseconds(doc["last"].AsInt64))
+                : null;
+            var fromSnapshot = store.TryReadSnapshot(store.LoadSequence(), identity?.Incarnation, prefetched, out var records, out var leases);
             foreach (var document in fromSnapshot ? Enumerable.Empty<BsonDocument>() : store._records.FindAll())
             {
                 var decodeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -63,9 +70,6 @@ internal sealed partial class LiteDbReplicaStore
                 leases = store._leases.FindAll().Select(RecordDocuments.LeaseFromDocument).OfType<KeyValuePair<RecordKey, Lease>>().ToList();
             }
 
-            var identity = store._meta.FindById("identity") is { } doc
-                ? new AgentIdentity(doc["node"].AsString, doc["inc"].AsInt64, DateTimeOffset.FromUnixTimeMilliseconds(doc["last"].AsInt64))
-                : null;
             if (unreadable > 0)
             {
                 Log.UnreadableRecords(logger, unreadable, path);

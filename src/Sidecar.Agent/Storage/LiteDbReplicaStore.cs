@@ -76,7 +76,10 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
         _nodeName = nodeName;
         _incarnation = (previous?.Incarnation ?? 0) + 1;
         var identity = new AgentIdentity(nodeName, _incarnation, previous?.LastWrite ?? _timeProvider.GetUtcNow());
+        _db.BeginTrans();
         _meta.Upsert(IdentityDocument(identity));
+        CarryStamp(previous?.Incarnation);
+        _db.Commit();
         _db.Checkpoint();
         return identity;
     }
@@ -378,9 +381,11 @@ internal sealed partial class LiteDbReplicaStore : IReplicaStore, ISyncCursorSto
 
     private void Apply(ReplicaBatch batch)
     {
-        foreach (var change in batch.Changes)
+        // One call for the batch: LiteDB sets up its collection snapshot and index service once per call, which
+        // was about a quarter of the storage thread's time with one call per record (P9, profiled).
+        if (batch.Changes.Count > 0)
         {
-            _records.Upsert(RecordDocuments.ToDocument(change.After));
+            _records.Upsert(batch.Changes.Select(change => RecordDocuments.ToDocument(change.After)));
         }
 
         foreach (var key in batch.Forgotten)

@@ -75,14 +75,77 @@ internal static class ReplicaSnapshotFile
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>What a snapshot file held: its sequence and content when it is whole, or why it cannot be used.</summary>
+    public sealed record Contents(Refusal Refusal, long Sequence, List<Record> Records, List<KeyValuePair<RecordKey, Lease>> Leases)
+    {
+        public static Contents Refused(Refusal refusal) => new(refusal, -1, [], []);
+    }
+
     /// <summary>
     /// Reads the snapshot if it is whole and stamped with <paramref name="sequence"/>; a record whose value this
     /// version cannot read makes the whole snapshot unusable (the store's own scan then decides what to skip).
     /// </summary>
     public static Refusal TryRead(string path, long sequence, out List<Record> records, out List<KeyValuePair<RecordKey, Lease>> leases)
     {
-        records = [];
-        leases = [];
+        var contents = Read(path, sequence, CancellationToken.None);
+        (records, leases) = (contents.Records, contents.Leases);
+        return contents.Refusal;
+    }
+
+    /// <summary>
+    /// Starts reading the snapshot beside the store on the thread pool, before the store is opened, so that decoding
+    /// overlaps the host's own start (P8). Only a read: the result is used once the store, opened under the data dir's
+    /// lock, has confirmed its sequence (<see cref="LiteDbReplicaStore"/>); cancel it when it is not wanted.
+    /// </summary>
+    public static Prefetched Prefetch(string dataDir)
+    {
+        var cancel = new CancellationTokenSource();
+        var path = Path.Combine(Path.GetFullPath(dataDir), FileName);
+        return new Prefetched(path, Task.Run(() => Read(path, expectedSequence: null, cancel.Token), CancellationToken.None), cancel);
+    }
+
+    /// <summary>The sequence a snapshot file is stamped with, read from its header alone; null when it has none.</summary>
+    public static long? PeekSequence(string path)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            Span<byte> header = stackalloc byte[16 + sizeof(int) + sizeof(long)];
+            file.ReadExactly(header);
+            return header[..s_magic.Length].SequenceEqual(s_magic) && BitConverter.ToInt32(header[s_magic.Length..]) == Format
+                ? BitConverter.ToInt64(header[(s_magic.Length + sizeof(int))..])
+                : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A snapshot being read ahead of the store (see <see cref="Prefetch"/>).</summary>
+    public sealed class Prefetched(string path, Task<Contents> contents, CancellationTokenSource cancel)
+    {
+        public string Path { get; } = path;
+
+        /// <summary>Waits for the read; its sequence still has to be checked against the store's.</summary>
+        public Contents Wait() => contents.GetAwaiter().GetResult();
+
+        /// <summary>Stops the read when its result is not wanted (stale, or the storage is not the agent's own).</summary>
+        public void Cancel()
+        {
+            if (!contents.IsCompleted)
+            {
+                cancel.Cancel();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads and decodes a snapshot; with <paramref name="expectedSequence"/> a snapshot stamped otherwise is refused as
+    /// stale before its values are decoded. Cancelled: refused as missing.
+    /// </summary>
+    public static Contents Read(string path, long? expectedSequence, CancellationToken cancellationToken)
+    {
         byte[] bytes;
         try
         {
@@ -90,14 +153,19 @@ internal static class ReplicaSnapshotFile
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return Refusal.Missing;
+            return Contents.Refused(Refusal.Missing);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: the store's own scan decides (never a reason to treat the LiteDB file as corrupt).
+            return Contents.Refused(Refusal.Corrupt);
         }
 
         const int HashLength = 32;
         if (bytes.Length < s_magic.Length + HashLength
             || !SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashLength)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashLength)))
         {
-            return Refusal.Corrupt;
+            return Contents.Refused(Refusal.Corrupt);
         }
 
         try
@@ -105,12 +173,13 @@ internal static class ReplicaSnapshotFile
             using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - HashLength, writable: false), Encoding.UTF8);
             if (!reader.ReadBytes(s_magic.Length).AsSpan().SequenceEqual(s_magic) || reader.ReadInt32() != Format)
             {
-                return Refusal.Corrupt;
+                return Contents.Refused(Refusal.Corrupt);
             }
 
-            if (reader.ReadInt64() != sequence)
+            var sequence = reader.ReadInt64();
+            if (expectedSequence is { } expected && sequence != expected)
             {
-                return Refusal.Stale;
+                return Contents.Refused(Refusal.Stale);
             }
 
             var count = reader.ReadInt32();
@@ -129,6 +198,7 @@ internal static class ReplicaSnapshotFile
                 raw[i] = (key, version, offset, length);
             }
 
+            var leases = new List<KeyValuePair<RecordKey, Lease>>();
             var leaseCount = reader.ReadInt32();
             for (var i = 0; i < leaseCount; i++)
             {
@@ -138,13 +208,13 @@ internal static class ReplicaSnapshotFile
 
             if (reader.BaseStream.Position != reader.BaseStream.Length)
             {
-                return Refusal.Corrupt;
+                return Contents.Refused(Refusal.Corrupt);
             }
 
             // Decoding the values is most of the work: spread over the cores.
             var decoded = new Record?[count];
             var readable = true;
-            Parallel.For(0, count, i =>
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
             {
                 var (key, version, offset, length) = raw[i];
                 if (length < 0)
@@ -162,18 +232,20 @@ internal static class ReplicaSnapshotFile
             });
             if (!readable)
             {
-                return Refusal.Corrupt;
+                return Contents.Refused(Refusal.Corrupt);
             }
 
-            records = new List<Record>(count);
+            var records = new List<Record>(count);
             records.AddRange(decoded!);
-            return Refusal.None;
+            return new Contents(Refusal.None, sequence, records, leases);
+        }
+        catch (OperationCanceledException)
+        {
+            return Contents.Refused(Refusal.Missing);
         }
         catch (Exception ex) when (ex is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidCastException)
         {
-            records = [];
-            leases = [];
-            return Refusal.Corrupt;
+            return Contents.Refused(Refusal.Corrupt);
         }
     }
 

@@ -89,9 +89,13 @@ public sealed class SnapshotTests : IDisposable
     public async Task Snapshot_FileChangedByAWriterThatDoesNotStampTheSequence_IsNotUsed()
     {
         await WriteAsync(["a", "b"], snapshot: true, after: []);
-        // As an older agent (or a hand edit) would: a document added without the store's commit sequence.
+        // As an older agent would: it starts (raising the incarnation, as every agent since the identity existed
+        // does) and adds a document without the store's commit sequence.
         using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Path.Combine(_dataDir, LiteDbReplicaStore.FileName), Connection = LiteDB.ConnectionType.Direct }))
         {
+            var identity = db.GetCollection("meta").FindById("identity");
+            identity["inc"] = identity["inc"].AsInt64 + 1;
+            db.GetCollection("meta").Upsert(identity);
             var key = RecordKey.ForInstance("agent:snap", s_service, "x");
             db.GetCollection("records").Upsert(RecordDocuments.ToDocument(new Record(key, new RecordVersion(1, "snap"),
                 new MicroServiceInstance { InstanceId = "x", ServiceId = "svc", HostName = "x", Endpoints = ["rest://10.0.0.1:80"] })));
@@ -102,6 +106,69 @@ public sealed class SnapshotTests : IDisposable
 
         Assert.Equal(-1, store.RestoredFromSnapshot);
         Assert.Equal(["a", "b", "x"], Instances(state));
+    }
+
+    [Fact]
+    public async Task Snapshot_AfterAnAgentThatDoesNotStampRanWithoutWriting_IsNotUsed()
+    {
+        await WriteAsync(["a", "b"], snapshot: true, after: []);
+        // Only the start of an agent that does not stamp (its writes could be in-place updates no count would see).
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Path.Combine(_dataDir, LiteDbReplicaStore.FileName), Connection = LiteDB.ConnectionType.Direct }))
+        {
+            var identity = db.GetCollection("meta").FindById("identity");
+            identity["inc"] = identity["inc"].AsInt64 + 1;
+            db.GetCollection("meta").Upsert(identity);
+        }
+
+        var (store, state) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+        store.Dispose();
+
+        Assert.Equal(-1, store.RestoredFromSnapshot);
+        Assert.Equal(["a", "b"], Instances(state));
+    }
+
+    [Fact]
+    public async Task Snapshot_StillUsed_AfterRestartsThatWroteNothing()
+    {
+        await WriteAsync(["a", "b"], snapshot: true, after: []);
+        // Two starts of this agent with no write in between: each carries the stamp over to its incarnation.
+        for (var start = 0; start < 2; start++)
+        {
+            var (idle, previous) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+            idle.SaveIdentity("snap", previous.Identity);
+            idle.Dispose();
+        }
+
+        var (store, state) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+        store.Dispose();
+
+        Assert.True(store.RestoredFromSnapshot > 0);
+        Assert.Equal(["a", "b"], Instances(state));
+    }
+
+    [Fact]
+    public async Task Snapshot_StampedWithoutAnIncarnation_IsCheckedByCounts_ThenCarriedOver()
+    {
+        await WriteAsync(["a", "b"], snapshot: true, after: []);
+        // As the stamp of an agent from before the incarnation was stamped.
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Path.Combine(_dataDir, LiteDbReplicaStore.FileName), Connection = LiteDB.ConnectionType.Direct }))
+        {
+            var seq = db.GetCollection("meta").FindById("seq");
+            seq.Remove("inc");
+            db.GetCollection("meta").Upsert(seq);
+        }
+
+        var (first, firstState) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+        first.SaveIdentity("snap", firstState.Identity);
+        first.Dispose();
+        var (second, state) = LiteDbReplicaStore.Open(_dataDir, TimeProvider.System, NullLogger.Instance);
+        second.Dispose();
+
+        Assert.True(first.RestoredFromSnapshot > 0);
+        Assert.Equal(first.RestoredFromSnapshot, second.RestoredFromSnapshot);
+        Assert.Equal(["a", "b"], Instances(state));
+        using var check = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Path.Combine(_dataDir, LiteDbReplicaStore.FileName), Connection = LiteDB.ConnectionType.Direct });
+        Assert.Equal(state.Identity!.Incarnation, check.GetCollection("meta").FindById("seq")["inc"].AsInt64);
     }
 
     [Fact]
