@@ -98,7 +98,7 @@ internal abstract partial class ClusterKind(string name, string root)
 
     internal sealed partial class Sidecar(string root, string executable) : ClusterKind("sidecar", root)
     {
-        private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+        private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
         public override int ExpectedAlive(int agents) => agents - 1;
 

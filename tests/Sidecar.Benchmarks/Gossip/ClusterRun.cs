@@ -55,7 +55,16 @@ internal static class ClusterRun
             }
 
             var rss = Median(agents.Select(a => a.RssMiB()));
-            var change = await kind.ChangeToAllAsync(agents, ports, tag, TimeSpan.FromSeconds(30));
+            double change;
+            try
+            {
+                change = await kind.ChangeToAllAsync(agents, ports, tag, TimeSpan.FromSeconds(30));
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                Console.Error.WriteLine($"{kind.Name}: the change failed: {ex.Message}");
+                change = double.NaN;
+            }
 
             var victim = agents[^1];
             var killedAt = clock.Elapsed.TotalMilliseconds;
