@@ -9,7 +9,7 @@ namespace Sidecar.Benchmarks.Gossip;
 
 /// <summary>
 /// What differs between Serf and sidecar in <see cref="SerfCompareCommand"/>: how an agent is started (every agent
-/// on 127.0.0.1, its own ports, all joining agent 0, the same 32-byte key: AES-256 both), how its output says a
+/// on its own loopback address 127.0.12.x, all joining agent 0, the same 32-byte key: AES-256 both), how its output says a
 /// member is alive or dead, and how "a change" is made and seen everywhere.
 /// </summary>
 internal abstract partial class ClusterKind(string name, string root)
@@ -28,8 +28,15 @@ internal abstract partial class ClusterKind(string name, string root)
     /// <summary>Makes one change at agent 0 and returns when every agent has it: the time from the change to the last one, ms.</summary>
     public abstract Task<double> ChangeToAllAsync(IReadOnlyList<ClusterAgent> agents, IReadOnlyList<Ports> ports, string tag, TimeSpan timeout);
 
-    /// <summary>The ports of one agent: gossip (UDP and TCP), and the control port (Serf's RPC, sidecar's HTTP).</summary>
-    internal readonly record struct Ports(int Gossip, int Control);
+    /// <summary>
+    /// One agent's addresses: gossip (UDP and TCP) on its own loopback address, as each pod has its own IP (on one shared
+    /// address the agent's per-source-IP rate limits would count the whole cluster as one peer), and the control port
+    /// (Serf's RPC, sidecar's HTTP) on 127.0.0.1.
+    /// </summary>
+    internal readonly record struct Ports(string Host, int Gossip, int Control)
+    {
+        public string GossipAddress => $"{Host}:{Gossip}";
+    }
 
     internal sealed partial class Serf(string root, string executable) : ClusterKind("serf", root)
     {
@@ -39,7 +46,7 @@ internal abstract partial class ClusterKind(string name, string root)
         {
             var info = new ProcessStartInfo(executable);
             info.ArgumentList.Add("agent");
-            string[] args = ["-node", $"s{index}", "-bind", $"127.0.0.1:{self.Gossip}", "-rpc-addr", $"127.0.0.1:{self.Control}", "-encrypt", key, "-log-level", "info"];
+            string[] args = ["-node", $"s{index}", "-bind", self.GossipAddress, "-rpc-addr", $"127.0.0.1:{self.Control}", "-encrypt", key, "-log-level", "info"];
             foreach (var arg in args)
             {
                 info.ArgumentList.Add(arg);
@@ -48,7 +55,7 @@ internal abstract partial class ClusterKind(string name, string root)
             if (index > 0)
             {
                 // retry-join: a plain -join exits when agent 0 is not up yet; 1 s like the sidecar's first backoff.
-                foreach (var arg in new[] { "-retry-join", $"127.0.0.1:{first.Gossip}", "-retry-interval", "1s" })
+                foreach (var arg in new[] { "-retry-join", first.GossipAddress, "-retry-interval", "1s" })
                 {
                     info.ArgumentList.Add(arg);
                 }
@@ -112,7 +119,7 @@ internal abstract partial class ClusterKind(string name, string root)
             }
 
             string[] args = ["agent", "--node-name", $"c{index}", "--listen", $"127.0.0.1:{self.Control}", "--data-dir", Path.Combine(Root, $"c{index}"),
-                "--gossip-bind", $"127.0.0.1:{self.Gossip}", "--gossip-key", key];
+                "--gossip-bind", self.GossipAddress, "--gossip-key", key];
             foreach (var arg in args)
             {
                 info.ArgumentList.Add(arg);
@@ -121,7 +128,7 @@ internal abstract partial class ClusterKind(string name, string root)
             if (index > 0)
             {
                 info.ArgumentList.Add("--join");
-                info.ArgumentList.Add($"127.0.0.1:{first.Gossip}");
+                info.ArgumentList.Add(first.GossipAddress);
             }
 
             return info;
@@ -130,6 +137,16 @@ internal abstract partial class ClusterKind(string name, string root)
         public override (string Name, string Event)? Parse(string line)
         {
             // Event 2220: "Member c3 at 127.0.0.1:40001 is now Alive."
+            if (line.Contains("Gossip started as", StringComparison.Ordinal))
+            {
+                return ("self", "started");
+            }
+
+            if (line.Contains("Joined the cluster", StringComparison.Ordinal))
+            {
+                return ("self", "joined");
+            }
+
             var match = SidecarRegex().Match(line);
             if (!match.Success)
             {

@@ -10,7 +10,7 @@ internal static class ClusterRun
     public static async Task<ClusterResult> RunAsync(ClusterKind kind, string dir, int count, TimeSpan idle, string tag)
     {
         var key = SerfCompareCommand.NewKey();
-        var ports = Enumerable.Range(0, count).Select(_ => new ClusterKind.Ports(ClusterKind.FreePort(), ClusterKind.FreePort())).ToList();
+        var ports = Enumerable.Range(0, count).Select(i => new ClusterKind.Ports($"127.0.12.{i + 1}", ClusterKind.FreePort(), ClusterKind.FreePort())).ToList();
         var clock = Stopwatch.StartNew();
         var agents = new List<ClusterAgent>();
         try
@@ -34,6 +34,14 @@ internal static class ClusterRun
 
             // Each agent's time of its expected-th "alive"; the cluster is full when the last agent is.
             var full = agents.Max(a => a.Seen.Where(s => s.Key.Event == "alive").Select(s => s.Value).Order().ElementAt(expected - 1));
+            if (Environment.GetEnvironmentVariable("SERF_COMPARE_VERBOSE") is not null)
+            {
+                foreach (var agent in agents)
+                {
+                    Console.Error.WriteLine($"{kind.Name} {agent.Name}: started {agent.Seen.GetValueOrDefault(("self", "started")):F0} joined {agent.Seen.GetValueOrDefault(("self", "joined")):F0}, alive at " + string.Join(' ', agent.Seen.Where(s => s.Key.Event == "alive").Select(s => s.Value).Order().Select(v => $"{v:F0}")));
+                }
+            }
+
             var startCpu = Median(agents.Select(a => a.CpuTime().TotalMilliseconds));
 
             double cpuFirst = double.NaN, cpuAfter90 = double.NaN;

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 namespace Sidecar.Benchmarks.Gossip;
 
 /// <summary>
-/// Sidecar beside HashiCorp Serf (memberlist with Lifeguard), same run, N agents of each on 127.0.0.1, gossip encrypted
+/// Sidecar beside HashiCorp Serf (memberlist with Lifeguard), same run, N agents of each on loopback (127.0.12.x, one address per agent like one IP per pod), gossip encrypted
 /// with the same 32-byte key; one cluster at a time (launching N processes saturates the 2 cores), the order of the
 /// two alternating per run. Per cluster: launch all N (all join agent 0) → full membership (every agent has seen every
 /// other alive, from its own log line: Serf's EventMemberJoin, the agent's event 2220) → idle (CPU per agent from
