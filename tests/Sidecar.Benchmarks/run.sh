@@ -3,6 +3,8 @@
 # Usage: tests/Sidecar.Benchmarks/run.sh [--quick]   (--quick: short phases, for trying the script out)
 #        tests/Sidecar.Benchmarks/run.sh --storage  (only the storage section: cold start P8, writes P9)
 #        tests/Sidecar.Benchmarks/run.sh --kubernetes  (only the Kubernetes source section: issue 10 scale)
+#        tests/Sidecar.Benchmarks/run.sh --serf  (only the Serf section: gossip clusters beside HashiCorp Serf, issue 12;
+#        needs `apt-get install serf` and SIDECAR_AGENT=/path/to/native/sidecar, default /tmp/serf12-native/sidecar)
 #        SIDECAR_AGENT=/path/to/native/sidecar tests/Sidecar.Benchmarks/run.sh --storage  (cold start of that executable,
 #        e.g. the Native AOT build; default: the JIT build's sidecar.dll next to the benchmarks)
 set -euo pipefail
@@ -55,6 +57,27 @@ replace_section() {
   fi
   mv "$out/RESULTS.md" "$here/RESULTS.md"
 }
+
+# The Serf comparison (issue 12, P13) sits between its own marker lines and can be regenerated alone.
+serf_section() {
+  local exe=(dotnet "$here/bin/Release/net10.0/Sidecar.Benchmarks.dll")
+  echo "<!-- serf:begin -->"
+  echo "## Gossip beside HashiCorp Serf: launch to full membership, change to all, dead everywhere, RSS, idle CPU (serf-compare command)"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average before: $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$root" rev-parse --short HEAD), $(serf version | head -1), sidecar: ${SIDECAR_AGENT:-/tmp/serf12-native/sidecar}"
+  echo
+  "${exe[@]}" serf-compare --agents 10,20 --runs 3 --idle-agents 20 --idle-seconds 120
+  echo
+  echo "<!-- serf:end -->"
+}
+
+if [[ "${1:-}" == "--serf" ]]; then
+  dotnet build -c Release "$here/Sidecar.Benchmarks.csproj" -nologo -v quiet
+  serf_section > "$out/serf.md"
+  replace_section serf "$out/serf.md"
+  echo "wrote the Serf section of $here/RESULTS.md"
+  exit 0
+fi
 
 if [[ "${1:-}" == "--kubernetes" ]]; then
   dotnet build -c Release "$here/Sidecar.Benchmarks.csproj" -nologo -v quiet

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Sidecar.Gossip;
 
 namespace Sidecar.Agent.Gossip;
 
@@ -31,6 +32,10 @@ internal sealed partial class GossipAgent
             Message = "Another agent at {Address} announces itself as {Name}, this agent's name: give one of them another --node-name (or its own --data-dir).")]
         public static partial void NameConflictLater(ILogger logger, string name, string address);
     
+
+        [LoggerMessage(EventId = 2220, EventName = "GossipMemberState", Level = LogLevel.Information,
+            Message = "Member {Name} at {Address} is now {State}.")]
+        public static partial void MemberStateChanged(ILogger logger, string name, string address, MemberState state);
 
         [LoggerMessage(EventId = 2210, EventName = "GossipSavedMembersLoaded", Level = LogLevel.Information,
             Message = "Rejoining through {Live} members saved by the previous run (and reconnecting to {Failed} failed ones) as well as --join.")]

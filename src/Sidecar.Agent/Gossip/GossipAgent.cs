@@ -121,10 +121,20 @@ internal sealed partial class GossipAgent : IAsyncDisposable
 
         Node.Join(addresses);
 
+        // A push-pull to a peer not listening yet (agents launched together) is lost: try again within the wait,
+        // 100 ms (scaled) doubling, rather than only on the next attempt seconds later. Repeats are harmless.
         var started = _time.GetTimestamp();
+        var resend = Options.ProbeInterval / 10;
+        var sentAt = started;
         while (Node.LiveMemberCount <= 1 && NameConflictAddress is null && _time.GetElapsedTime(started) < wait)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+            if (Node.LiveMemberCount <= 1 && _time.GetElapsedTime(sentAt) >= resend)
+            {
+                Node.Join(addresses);
+                sentAt = _time.GetTimestamp();
+                resend *= 2;
+            }
         }
 
         if (Node.LiveMemberCount > 1 && _joinedAt == 0)
@@ -207,9 +217,11 @@ internal sealed partial class GossipAgent : IAsyncDisposable
     private async Task MembersLoopAsync(CancellationToken cancellationToken)
     {
         var reannouncedAt = Node.LocalMember.Incarnation;
+        var states = new Dictionary<string, MemberState>(StringComparer.Ordinal);
         await foreach (var _ in _membersChanged.Reader.ReadAllAsync(cancellationToken))
         {
             var members = Node.Members();
+            LogStateChanges(members, states);
             _ownership.Update(members);
             TrackFailedAndSave(members);
             foreach (var member in members)
@@ -235,6 +247,34 @@ internal sealed partial class GossipAgent : IAsyncDisposable
             {
                 reannouncedAt = incarnation;
                 Reannounce();
+            }
+        }
+    }
+
+    /// <summary>Logs each member whose state differs from the last time (like Serf's EventMemberJoin/Failed lines).</summary>
+    private void LogStateChanges(IReadOnlyList<GossipMember> members, Dictionary<string, MemberState> states)
+    {
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        foreach (var member in members)
+        {
+            if (member.Name != Node.Name && (!states.TryGetValue(member.Name, out var before) || before != member.State))
+            {
+                states[member.Name] = member.State;
+                Log.MemberStateChanged(_logger, member.Name, member.Address, member.State);
+            }
+        }
+
+        if (states.Count > members.Count)
+        {
+            // Reaped members: forget them here too.
+            var known = members.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var name in states.Keys.Where(n => !known.Contains(n)).ToList())
+            {
+                states.Remove(name);
             }
         }
     }

@@ -100,6 +100,7 @@ internal sealed partial class UdpTcpTransport : IGossipTransport, IAsyncDisposab
         try
         {
             udp.Bind(_bind);
+            udp.Blocking = false;
             var tcp = new TcpListener(_bind.Address, ((IPEndPoint)udp.LocalEndPoint!).Port);
             tcp.Start(backlog: 64);
             _udp = udp;
@@ -133,9 +134,42 @@ internal sealed partial class UdpTcpTransport : IGossipTransport, IAsyncDisposab
         {
             Drop(TransportDrop.TooLarge);
         }
-        else if (!_outPackets.Writer.TryWrite((to, packet.ToArray())))
+        else if (!TrySendNow(to, packet.Span) && !_outPackets.Writer.TryWrite((to, packet.ToArray())))
         {
             Drop(TransportDrop.QueueFull);
+        }
+    }
+
+    /// <summary>
+    /// Sends a datagram at once on the non-blocking socket: a hop through the send queue wakes a thread-pool thread,
+    /// which then spins before it sleeps, the larger part of an idle agent's CPU. False when the socket buffer is full
+    /// (the datagram then waits in the queue).
+    /// </summary>
+    private bool TrySendNow(IPEndPoint to, ReadOnlySpan<byte> packet)
+    {
+        if (_udp is not { } udp)
+        {
+            return false;
+        }
+
+        try
+        {
+            udp.SendTo(_keyring.SealPacket(packet, Now()), SocketFlags.None, to);
+            Interlocked.Increment(ref _packetsOut);
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return false;
+        }
+        catch (SocketException)
+        {
+            Drop(TransportDrop.Unreachable);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
         }
     }
 

@@ -9,6 +9,13 @@ public sealed partial class GossipNode
     {
         if (_broadcasts.Count == 0)
         {
+            // Nothing to gossip: park the ticker until the next broadcast (an idle agent then wakes only to probe).
+            if (_gossipTimer is not null && !_leaving)
+            {
+                _gossipTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _gossipParked = true;
+            }
+
             return;
         }
 
@@ -26,6 +33,17 @@ public sealed partial class GossipNode
             }
 
             _transport.SendPacket(target.Address, GossipCodec.BuildPacket(_packetParts));
+        }
+    }
+
+    /// <summary>Queues a broadcast and restarts a parked gossip ticker, at a random phase like a free-running one.</summary>
+    private void EnqueueBroadcast(byte[] message, string? key)
+    {
+        _broadcasts.Enqueue(message, key);
+        if (_gossipParked && _gossipTimer is not null)
+        {
+            _gossipParked = false;
+            _gossipTimer.Change(Jitter(_options.GossipInterval), _options.GossipInterval);
         }
     }
 }

@@ -68,7 +68,7 @@ public sealed partial class GossipNode
             var message = MessageEncoder.Encode(new DeltaMessage(delta));
             if (message.Length + GossipCodec.PerMessageOverhead <= _packetPayload)
             {
-                _broadcasts.Enqueue(message, key is null ? null : DeltaKeyPrefix + key);
+                EnqueueBroadcast(message, key is null ? null : DeltaKeyPrefix + key);
             }
             else
             {
@@ -116,7 +116,7 @@ public sealed partial class GossipNode
             case DeltaMessage m:
                 if (_app.ApplyDelta(m.Payload.Span))
                 {
-                    _broadcasts.Enqueue(MessageEncoder.Encode(m), null);
+                    EnqueueBroadcast(MessageEncoder.Encode(m), null);
                 }
 
                 break;
@@ -169,7 +169,7 @@ public sealed partial class GossipNode
             DeadMessage m => m.Name,
             _ => throw new ArgumentException("Not a membership message.", nameof(message)),
         };
-        _broadcasts.Enqueue(MessageEncoder.Encode(message), MemberKeyPrefix + name);
+        EnqueueBroadcast(MessageEncoder.Encode(message), MemberKeyPrefix + name);
     }
 
     private int RetransmitLimit() => _broadcasts.RetransmitLimit(_members.LiveCount);

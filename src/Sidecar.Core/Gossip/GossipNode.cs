@@ -29,6 +29,7 @@ public sealed partial class GossipNode : IDisposable
     private readonly int _packetPayload;
     private ITimer? _probeTimer;
     private ITimer? _gossipTimer;
+    private bool _gossipParked;
     private ITimer? _pushPullTimer;
     private uint _sequence;
     private bool _leaving;

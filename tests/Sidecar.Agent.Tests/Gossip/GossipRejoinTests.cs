@@ -49,12 +49,31 @@ public sealed class GossipRejoinTests : IAsyncDisposable
         await WaitForAsync(() => b.Node.TryGetMember("a2", out var m) && m.IsLive, "b sees a2");
     }
 
-    private async Task<GossipAgent> StartAsync(string name, IMemberStore store, string[] join)
+    /// <summary>
+    /// Agents launched together: the seed may not listen yet when the others first try it. The join is tried again
+    /// within the wait (100 ms doubling, scaled), not only on the next attempt seconds later.
+    /// </summary>
+    [Fact]
+    public async Task JoinAsync_TriesAgainWithinItsWait_WhenTheSeedComesUpLate()
+    {
+        var seedPort = SidecarProcess.FreePort();
+        var b = await StartAsync("b", new MemoryMemberStore(), join: [$"127.0.0.1:{seedPort}"]);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var joining = b.JoinAsync(TimeSpan.FromSeconds(8), Ct);
+        await Task.Delay(TimeSpan.FromMilliseconds(600), Ct);
+        Assert.False(joining.IsCompleted, "nothing listens at the seed yet");
+
+        await StartAsync("a", new MemoryMemberStore(), join: [], seedPort);
+        Assert.True(await joining, "joined the seed that came up after the first attempt");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"joined within the wait, not at its end: {watch.Elapsed}");
+    }
+
+    private async Task<GossipAgent> StartAsync(string name, IMemberStore store, string[] join, int? fixedPort = null)
     {
         var replica = new Replica(name, TimeProvider.System);
         replica.Start();
         _disposables.Add(replica);
-        var port = SidecarProcess.FreePort();
+        var port = fixedPort ?? SidecarProcess.FreePort();
         var settings = new GossipSettings
         {
             Bind = new IPEndPoint(IPAddress.Loopback, port),
